@@ -1,0 +1,33 @@
+import type { Actor } from '../domain/actor.js';
+import { DomainError } from '../domain/errors.js';
+import type { DeviceTokens, Transactor } from './ports.js';
+
+const unauthenticated = (): DomainError =>
+  new DomainError('UNAUTHENTICATED', 'Missing, invalid or expired credentials');
+
+/**
+ * A verified access token still has to name an active user whose password has not changed
+ * since the token was issued: deactivation and password changes take effect at once.
+ */
+export const makeAuthenticateStaff =
+  ({ tx }: { readonly tx: Transactor }) =>
+  async ({ userId, issuedAt }: { userId: string; issuedAt: Date }): Promise<Actor> => {
+    const user = await tx.run(({ users }) => users.findById(userId));
+    if (user === null || !user.active) throw unauthenticated();
+    // JWT iat has whole-second precision; compare at that precision.
+    if (
+      Math.floor(user.passwordChangedAt.getTime() / 1000) > Math.floor(issuedAt.getTime() / 1000)
+    ) {
+      throw unauthenticated();
+    }
+    return { type: 'staff', id: user.id, role: user.role, departmentIds: user.departmentIds };
+  };
+
+/** Device tokens are stored hashed; the lookup is by the hash of what was presented. */
+export const makeAuthenticateDevice =
+  ({ tx, tokens }: { readonly tx: Transactor; readonly tokens: DeviceTokens }) =>
+  async (token: string): Promise<Actor> => {
+    const device = await tx.run(({ devices }) => devices.findActiveByTokenHash(tokens.hash(token)));
+    if (device === null) throw unauthenticated();
+    return { type: device.kind, id: device.id, departmentIds: device.departmentIds };
+  };

@@ -1,0 +1,118 @@
+import { credentialKey, type Actor } from '../domain/actor.js';
+import { DomainError } from '../domain/errors.js';
+import { serviceDayOf } from '../domain/ticket.js';
+import type { Visit, PatientData, Priority } from '../domain/visit.js';
+import { requireCaller, requireScope } from './authorize.js';
+import type {
+  Clock,
+  EventPublisher,
+  Fingerprinter,
+  Randomness,
+  RequestMeta,
+  Transactor,
+} from './ports.js';
+
+export interface CheckInInput {
+  readonly actor: Actor;
+  readonly meta: RequestMeta;
+  readonly idempotencyKey: string;
+  readonly body: {
+    readonly departmentId: string;
+    readonly patient?: Partial<PatientData> | undefined;
+    readonly priority?: Priority | undefined;
+  };
+}
+
+export interface CheckInResult {
+  readonly visit: Visit;
+  /** True when this is the stored answer to an earlier request with the same key. */
+  readonly replayed: boolean;
+}
+
+interface Deps {
+  readonly tx: Transactor;
+  readonly clock: Clock;
+  readonly random: Randomness;
+  readonly fingerprints: Fingerprinter;
+  readonly events: EventPublisher;
+  readonly timeZone: string;
+}
+
+export const makeCheckIn =
+  ({ tx, clock, random, fingerprints, events, timeZone }: Deps) =>
+  async ({ actor, meta, idempotencyKey, body }: CheckInInput): Promise<CheckInResult> => {
+    requireCaller(actor, ['kiosk', 'reception', 'admin']);
+    const priority = body.priority ?? 'normal';
+    if (priority === 'emergency' && actor.type !== 'staff') {
+      throw new DomainError('FORBIDDEN', 'Only staff may check in an emergency');
+    }
+    const claim = {
+      credential: credentialKey(actor),
+      key: idempotencyKey,
+      fingerprint: fingerprints.fingerprint(body),
+    };
+
+    const outcome = await tx.run(async ({ idempotency, departments, visits }) => {
+      // The claim comes first so a retry is answered from the record even if the
+      // department has since been closed.
+      const prior = await idempotency.claim(claim);
+      if (prior.kind === 'exists') {
+        if (prior.fingerprint !== claim.fingerprint) {
+          throw new DomainError(
+            'IDEMPOTENCY_KEY_REUSED',
+            'This Idempotency-Key was used with a different request body',
+          );
+        }
+        const original =
+          prior.visitId === null ? null : await visits.checkInSnapshot(prior.visitId);
+        if (original === null) {
+          throw new DomainError(
+            'IDEMPOTENCY_IN_PROGRESS',
+            'A request with this key is in progress',
+          );
+        }
+        return { replayed: true as const, visit: original };
+      }
+
+      const department = await departments.findById(body.departmentId);
+      if (department === null || !department.active) throw notFoundDepartment();
+      requireScope(actor, department.id);
+
+      const now = clock.now();
+      const id = random.uuid();
+      return {
+        replayed: false as const,
+        recorded: await visits.insertCheckedIn(
+          {
+            id,
+            departmentId: department.id,
+            departmentCode: department.code,
+            serviceDay: serviceDayOf(now, timeZone),
+            publicToken: random.publicToken(),
+            priority,
+            patient: {
+              displayName: body.patient?.displayName ?? null,
+              phone: body.patient?.phone ?? null,
+            },
+            checkedInAt: now,
+            transferredFromVisitId: null,
+          },
+          {
+            actor,
+            action: 'visit.checked_in',
+            entity: 'visit',
+            entityId: id,
+            meta,
+            after: { departmentId: department.id, priority, state: 'WAITING' },
+          },
+          claim,
+        ),
+      };
+    });
+
+    if (outcome.replayed) return { visit: outcome.visit, replayed: true };
+    events.publish([outcome.recorded.event]);
+    return { visit: outcome.recorded.visit, replayed: false };
+  };
+
+const notFoundDepartment = (): DomainError => new DomainError('NOT_FOUND', 'Department not found');

@@ -1,0 +1,286 @@
+import type { Actor } from '../domain/actor.js';
+import type { Department, Room } from '../domain/department.js';
+import type { VisitEvent } from '../domain/events.js';
+import type { ClassHeads, FairnessPolicy } from '../domain/queue-order.js';
+import type { StaffRole } from '../domain/actor.js';
+import type { VisitEventType } from '../domain/state-machine.js';
+import type { PatientData, Priority, Visit } from '../domain/visit.js';
+
+/**
+ * The application's ports: few and narrow, named by intent. One Kysely implementation
+ * serves both Postgres and the embedded PGlite (the dialect is what differs).
+ */
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Randomness {
+  uuid(): string;
+  /** ≥ 128 bits, URL-safe: the patient's ticket link. */
+  publicToken(): string;
+}
+
+export interface RequestMeta {
+  readonly ip: string | null;
+  readonly requestId: string | null;
+}
+
+/** Who did it, as the audit log records it (a failed login has no actor yet). */
+export interface AuditActor {
+  readonly type: Actor['type'] | 'anonymous';
+  readonly id: string | null;
+}
+
+export interface AuditEntry {
+  readonly actor: AuditActor;
+  readonly action: string;
+  readonly entity: string;
+  readonly entityId: string | null;
+  /** Never patient data: audit rows are immutable and must outlive retention. */
+  readonly before?: unknown;
+  readonly after?: unknown;
+  readonly meta: RequestMeta;
+}
+
+export interface NewVisit {
+  readonly id: string;
+  readonly departmentId: string;
+  readonly departmentCode: string;
+  readonly serviceDay: string;
+  readonly publicToken: string;
+  readonly priority: Priority;
+  readonly patient: PatientData;
+  readonly checkedInAt: Date;
+  readonly transferredFromVisitId: string | null;
+}
+
+export interface IdempotencyClaim {
+  readonly credential: string;
+  readonly key: string;
+  readonly fingerprint: string;
+}
+
+export type ClaimOutcome =
+  | { readonly kind: 'claimed' }
+  | { readonly kind: 'exists'; readonly fingerprint: string; readonly visitId: string | null };
+
+export interface Recorded {
+  readonly visit: Visit;
+  readonly event: VisitEvent;
+}
+
+/** Visit writes. Every write appends the department's next event and an audit row. */
+export interface VisitStore {
+  findById(id: string): Promise<Visit | null>;
+  /** Locks the visit row until commit (`FOR UPDATE`). */
+  lockById(id: string): Promise<Visit | null>;
+  /** Allocates the next ticket of the service day under the department counter's row lock. */
+  insertCheckedIn(
+    visit: NewVisit,
+    audit: AuditEntry,
+    idempotency: IdempotencyClaim | null,
+  ): Promise<Recorded>;
+  saveTransition(
+    before: Visit,
+    after: Visit,
+    event: VisitEventType,
+    audit: AuditEntry,
+    at: Date,
+  ): Promise<Recorded>;
+  /** The visit as it was right after check-in (what an idempotent replay returns). */
+  checkInSnapshot(visitId: string): Promise<Visit | null>;
+}
+
+export interface CallQueueStore {
+  /** Locks the department's queue state (serializes call-next per department). */
+  lockPriorityStreak(departmentId: string): Promise<number>;
+  setPriorityStreak(departmentId: string, streak: number): Promise<void>;
+  /**
+   * Locks several departments' counters in one fixed order. A transfer writes events in two
+   * departments; taking both locks up front, sorted, means two opposite transfers cannot
+   * deadlock.
+   */
+  lockCounters(departmentIds: readonly string[]): Promise<void>;
+  /**
+   * The head of each class among today's WAITING visits, each row locked with
+   * `FOR UPDATE SKIP LOCKED` so concurrent callers never take the same patient.
+   */
+  lockClassHeads(
+    departmentId: string,
+    serviceDay: string,
+    ageingCutoff: Date | null,
+  ): Promise<ClassHeads<Visit>>;
+}
+
+export interface IdempotencyStore {
+  /** Inserts the (credential, key) record; waits for an in-flight twin to settle first. */
+  claim(claim: IdempotencyClaim): Promise<ClaimOutcome>;
+}
+
+export interface AuditLog {
+  record(entry: AuditEntry): Promise<void>;
+}
+
+export interface DepartmentStore {
+  findById(id: string): Promise<Department | null>;
+  list(filter: {
+    readonly ids?: readonly string[] | undefined;
+    readonly activeOnly?: boolean;
+  }): Promise<Department[]>;
+  listPage(page: Page): Promise<{ items: Department[]; nextCursor: string | null }>;
+  create(input: {
+    code: string;
+    name: string;
+    policy: FairnessPolicy;
+    serviceDay: string;
+  }): Promise<Department>;
+  update(id: string, patch: DepartmentPatch): Promise<Department | null>;
+  findRoom(roomId: string): Promise<Room | null>;
+  createRoom(departmentId: string, name: string): Promise<Room>;
+  updateRoom(
+    roomId: string,
+    patch: { name?: string | undefined; active?: boolean | undefined },
+  ): Promise<Room | null>;
+}
+
+export interface DepartmentPatch {
+  readonly name?: string | undefined;
+  readonly active?: boolean | undefined;
+  readonly priorityBurst?: number | undefined;
+  readonly maxWaitMinutes?: number | null | undefined;
+}
+
+export interface QueueSnapshot {
+  readonly lastEventId: number;
+  readonly priorityStreak: number;
+  readonly waiting: Visit[];
+  readonly called: Visit[];
+  readonly inConsultation: Visit[];
+  /** Minutes from check-in to first call, today. */
+  readonly waitMinutesToday: number[];
+  /** Minutes from start to completion, most recent first (rolling window). */
+  readonly recentServiceMinutes: number[];
+}
+
+export interface QueueReader {
+  snapshot(departmentId: string, serviceDay: string): Promise<QueueSnapshot>;
+}
+
+export interface StaffUser {
+  readonly id: string;
+  readonly username: string;
+  readonly role: StaffRole;
+  readonly active: boolean;
+  readonly departmentIds: readonly string[];
+  readonly passwordChangedAt: Date;
+}
+
+export interface UserStore {
+  findById(id: string): Promise<StaffUser | null>;
+  findCredentials(username: string): Promise<{ user: StaffUser; passwordHash: string } | null>;
+  list(page: Page): Promise<{ items: StaffUser[]; nextCursor: string | null }>;
+  create(input: {
+    username: string;
+    passwordHash: string;
+    role: StaffRole;
+    departmentIds: readonly string[];
+  }): Promise<StaffUser>;
+  update(id: string, patch: UserPatch): Promise<StaffUser | null>;
+  /** For the CLI: create the admin, or reset its password and reactivate it. */
+  upsertAdmin(
+    username: string,
+    passwordHash: string,
+  ): Promise<{ user: StaffUser; created: boolean }>;
+}
+
+export interface UserPatch {
+  readonly role?: StaffRole | undefined;
+  readonly active?: boolean | undefined;
+  readonly departmentIds?: readonly string[] | undefined;
+  readonly passwordHash?: string | undefined;
+}
+
+export interface Page {
+  readonly cursor: string | null;
+  readonly limit: number;
+}
+
+export type DeviceKind = 'kiosk' | 'board';
+
+export interface Device {
+  readonly id: string;
+  readonly kind: DeviceKind;
+  readonly name: string;
+  readonly active: boolean;
+  readonly language: string | null;
+  readonly departmentIds: readonly string[];
+  readonly createdAt: Date;
+}
+
+export interface DeviceStore {
+  findActiveByTokenHash(tokenHash: string): Promise<Device | null>;
+  findById(id: string): Promise<Device | null>;
+  list(kind: DeviceKind, page: Page): Promise<{ items: Device[]; nextCursor: string | null }>;
+  create(input: {
+    kind: DeviceKind;
+    name: string;
+    tokenHash: string;
+    language: string | null;
+    departmentIds: readonly string[];
+  }): Promise<Device>;
+  update(
+    id: string,
+    patch: {
+      name?: string | undefined;
+      active?: boolean | undefined;
+      language?: string | null | undefined;
+      departmentIds?: readonly string[] | undefined;
+    },
+  ): Promise<Device | null>;
+}
+
+/** Everything a use case may touch inside one database transaction. */
+export interface TxStores {
+  readonly visits: VisitStore;
+  readonly callQueue: CallQueueStore;
+  readonly idempotency: IdempotencyStore;
+  readonly audit: AuditLog;
+  readonly departments: DepartmentStore;
+  readonly users: UserStore;
+  readonly devices: DeviceStore;
+}
+
+export interface Transactor {
+  /**
+   * Runs `work` in one transaction; commits when it resolves, rolls back when it throws.
+   * `snapshot` asks for one consistent view across several reads (REPEATABLE READ).
+   */
+  run<T>(
+    work: (stores: TxStores & { readonly queue: QueueReader }) => Promise<T>,
+    options?: { readonly snapshot?: boolean },
+  ): Promise<T>;
+}
+
+/** Told about committed changes, after commit. Fire-and-forget: the event log is the record. */
+export interface EventPublisher {
+  publish(events: readonly VisitEvent[]): void;
+}
+
+export interface PasswordHasher {
+  hash(password: string): Promise<string>;
+  verify(hash: string, password: string): Promise<boolean>;
+  /** Burns the same work as a real verification (unknown usernames must not answer faster). */
+  verifyDummy(password: string): Promise<void>;
+}
+
+export interface DeviceTokens {
+  /** A fresh device token (`mqk_…`/`mqb_…`) and the hash that is stored instead of it. */
+  issue(kind: DeviceKind): { token: string; tokenHash: string };
+  hash(token: string): string;
+}
+
+export interface Fingerprinter {
+  /** A stable digest of a request body, key order ignored. */
+  fingerprint(body: unknown): string;
+}

@@ -1,0 +1,55 @@
+import { makeDepartmentAdmin } from './admin-departments.js';
+import { makeDeviceAdmin } from './admin-devices.js';
+import { makeUserAdmin } from './admin-users.js';
+import { makeAuthenticateDevice, makeAuthenticateStaff } from './authenticate.js';
+import { makeCallNext } from './call-next.js';
+import { makeCallVisit } from './call-visit.js';
+import { makeCheckIn } from './check-in.js';
+import { makeGetCurrentUser } from './get-current-user.js';
+import { makeGetQueue } from './get-queue.js';
+import { makeGetVisit } from './get-visit.js';
+import { makeListDepartments } from './list-departments.js';
+import { makeLogin } from './login.js';
+import type {
+  Clock,
+  DeviceTokens,
+  EventPublisher,
+  Fingerprinter,
+  PasswordHasher,
+  Randomness,
+  Transactor,
+} from './ports.js';
+import { makeTransferVisit } from './transfer-visit.js';
+import { makeTransitionVisit } from './transition-visit.js';
+
+export interface UseCaseDeps {
+  readonly tx: Transactor;
+  readonly clock: Clock;
+  readonly random: Randomness;
+  readonly fingerprints: Fingerprinter;
+  readonly events: EventPublisher;
+  readonly hasher: PasswordHasher;
+  readonly tokens: DeviceTokens;
+  readonly timeZone: string;
+}
+
+/** Every use case, wired to the same ports. Each factory takes only what it needs. */
+export const makeUseCases = (deps: UseCaseDeps) => ({
+  checkIn: makeCheckIn(deps),
+  callNext: makeCallNext(deps),
+  callVisit: makeCallVisit(deps),
+  transitionVisit: makeTransitionVisit(deps),
+  transferVisit: makeTransferVisit(deps),
+  getQueue: makeGetQueue(deps),
+  getVisit: makeGetVisit(deps),
+  listDepartments: makeListDepartments(deps),
+  login: makeLogin(deps),
+  authenticateStaff: makeAuthenticateStaff(deps),
+  authenticateDevice: makeAuthenticateDevice(deps),
+  getCurrentUser: makeGetCurrentUser(deps),
+  departmentAdmin: makeDepartmentAdmin(deps),
+  userAdmin: makeUserAdmin(deps),
+  deviceAdmin: makeDeviceAdmin(deps),
+});
+
+export type UseCases = ReturnType<typeof makeUseCases>;

@@ -1,0 +1,17 @@
+import type { Visit } from '../domain/visit.js';
+
+/**
+ * What the audit log keeps of a visit: ids, state and timings, never the patient's name or
+ * phone. Audit rows are immutable, so patient data written there could never be erased.
+ */
+export const visitAuditView = (v: Visit): Record<string, unknown> => ({
+  ticket: v.ticket,
+  state: v.state,
+  version: v.version,
+  priority: v.priority,
+  roomId: v.roomId,
+  callCount: v.callCount,
+  transferredFromVisitId: v.transferredFromVisitId,
+  transferredToVisitId: v.transferredToVisitId,
+  cancelReason: v.cancelReason,
+});

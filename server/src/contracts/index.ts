@@ -1,0 +1,4 @@
+export * from './common.js';
+export * from './visit.contract.js';
+export * from './department.contract.js';
+export * from './admin.contract.js';

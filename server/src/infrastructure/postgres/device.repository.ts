@@ -1,0 +1,106 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Device, DeviceKind, DeviceStore } from '../../application/ports.js';
+import { decodeCursor, pageOf } from './cursor.js';
+import type { Database, DevicesTable } from './schema.js';
+
+export const makeDeviceStore = (db: Kysely<Database>): DeviceStore => {
+  const toDevices = async (rows: Selectable<DevicesTable>[]): Promise<Device[]> => {
+    if (rows.length === 0) return [];
+    const links = await db
+      .selectFrom('device_departments')
+      .select(['device_id', 'department_id'])
+      .where(
+        'device_id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .orderBy('department_id')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind as DeviceKind,
+      name: r.name,
+      active: r.active,
+      language: r.language,
+      departmentIds: links.filter((l) => l.device_id === r.id).map((l) => l.department_id),
+      createdAt: r.created_at,
+    }));
+  };
+
+  const findById = async (id: string): Promise<Device | null> => {
+    const row = await db.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst();
+    return row === undefined ? null : ((await toDevices([row]))[0] ?? null);
+  };
+
+  const setDepartments = async (deviceId: string, ids: readonly string[]): Promise<void> => {
+    await db.deleteFrom('device_departments').where('device_id', '=', deviceId).execute();
+    if (ids.length > 0) {
+      await db
+        .insertInto('device_departments')
+        .values(ids.map((department_id) => ({ device_id: deviceId, department_id })))
+        .execute();
+    }
+  };
+
+  return {
+    findById,
+
+    findActiveByTokenHash: async (tokenHash) => {
+      const row = await db
+        .selectFrom('devices')
+        .selectAll()
+        .where('token_hash', '=', tokenHash)
+        .where('active', '=', true)
+        .executeTakeFirst();
+      return row === undefined ? null : ((await toDevices([row]))[0] ?? null);
+    },
+
+    list: async (kind, { cursor, limit }) => {
+      const after = decodeCursor(cursor);
+      let q = db
+        .selectFrom('devices')
+        .selectAll()
+        .where('kind', '=', kind)
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(limit + 1);
+      if (after !== null) {
+        q = q.where((eb) =>
+          eb.or([
+            eb('created_at', '>', after.createdAt),
+            eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)]),
+          ]),
+        );
+      }
+      const page = pageOf(await toDevices(await q.execute()), limit);
+      return page;
+    },
+
+    create: async ({ kind, name, tokenHash, language, departmentIds }) => {
+      const row = await db
+        .insertInto('devices')
+        .values({ kind, name, token_hash: tokenHash, language })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await setDepartments(row.id, departmentIds);
+      return (await findById(row.id)) as Device;
+    },
+
+    update: async (id, patch) => {
+      const row = await db
+        .updateTable('devices')
+        .set({
+          ...(patch.name !== undefined && { name: patch.name }),
+          ...(patch.active !== undefined && { active: patch.active }),
+          ...(patch.language !== undefined && { language: patch.language }),
+          updated_at: new Date(),
+        })
+        .where('id', '=', id)
+        .returning('id')
+        .executeTakeFirst();
+      if (row === undefined) return null;
+      if (patch.departmentIds !== undefined) await setDepartments(id, patch.departmentIds);
+      return findById(id);
+    },
+  };
+};

@@ -1,0 +1,49 @@
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type {
+  DeviceKind,
+  DeviceTokens,
+  Fingerprinter,
+  Randomness,
+} from '../../application/ports.js';
+
+export const systemRandomness: Randomness = {
+  uuid: () => randomUUID(),
+  // 160 bits: unguessable; the link is the patient's only credential.
+  publicToken: () => randomBytes(20).toString('base64url'),
+};
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+const prefixes: Record<DeviceKind, string> = { kiosk: 'mqk_', board: 'mqb_' };
+
+/**
+ * Device tokens carry 256 random bits, so a fast hash is enough at rest (no dictionary to
+ * attack); lookups are by hash, never by comparing the token itself.
+ */
+export const deviceTokens: DeviceTokens = {
+  issue: (kind) => {
+    const token = `${prefixes[kind]}${randomBytes(32).toString('base64url')}`;
+    return { token, tokenHash: sha256(token) };
+  },
+  hash: sha256,
+};
+
+/** JSON with object keys sorted, so `{a,b}` and `{b,a}` fingerprint the same. */
+const canonical = (value: unknown): string => {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+};
+
+export const sha256Fingerprinter: Fingerprinter = {
+  fingerprint: (body) => sha256(canonical(body)),
+};
+
+/** Constant-time and length-safe: compares digests, so unequal lengths leak nothing. */
+export const safeEqual = (a: string, b: string): boolean =>
+  timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());

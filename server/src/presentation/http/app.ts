@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { UseCases } from '../../application/use-cases.js';
+import { authPlugin } from './auth.js';
+import { installErrorHandling } from './errors.js';
+import { adminRoutes } from './routes/admin.routes.js';
+import { authRoutes } from './routes/auth.routes.js';
+import { checkinRoutes } from './routes/checkins.routes.js';
+import { departmentRoutes } from './routes/departments.routes.js';
+import { healthRoutes } from './routes/health.routes.js';
+import { visitRoutes } from './routes/visits.routes.js';
+
+export interface AppDeps {
+  readonly useCases: UseCases;
+  readonly logger: FastifyBaseLogger;
+  readonly jwtSecret: string;
+  /** Postgres (and Redis, when used) reachable. */
+  readonly ready: () => Promise<boolean>;
+  /** The built web app, served at / when present. */
+  readonly webDistDir?: string | undefined;
+  readonly trustProxy?: readonly string[];
+}
+
+const BODY_LIMIT = 64 * 1024;
+const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
+
+/** The HTTP app, without listening: tests drive it with `inject()`, main.ts with `listen()`. */
+export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    bodyLimit: BODY_LIMIT,
+    trustProxy:
+      deps.trustProxy !== undefined && deps.trustProxy.length > 0 ? [...deps.trustProxy] : false,
+    // A caller's request id is kept when it looks like one, so logs line up across hops.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
+    },
+    requestTimeout: 30_000,
+    routerOptions: { maxParamLength: 200 },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  // JSON only: any other body type is a 415, not a string for the schema to puzzle over.
+  app.removeContentTypeParser('text/plain');
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandling(app);
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', String(request.id));
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'MediQue API',
+        version: '1.0.0',
+        description: 'Patient queue service (API.md)',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () =>
+    app.swagger(),
+  );
+
+  await app.register(authPlugin, { jwtSecret: deps.jwtSecret, useCases: deps.useCases });
+  const opts = { useCases: deps.useCases };
+  await app.register(healthRoutes, { ready: deps.ready });
+  await app.register(authRoutes, opts);
+  await app.register(departmentRoutes, opts);
+  await app.register(checkinRoutes, opts);
+  await app.register(visitRoutes, opts);
+  await app.register(adminRoutes, opts);
+
+  if (deps.webDistDir !== undefined) await serveWebApp(app, deps.webDistDir);
+  return app;
+};
+
+/** The single-page app: its files, and index.html for each client-side route. */
+const serveWebApp = async (app: FastifyInstance, root: string): Promise<void> => {
+  await app.register(fastifyStatic, { root: path.resolve(root), wildcard: false });
+  const spa = ['/kiosk', '/dashboard', '/admin', '/board/:boardId', '/t/:publicToken'];
+  for (const url of spa) {
+    app.get(url, { config: { access: 'public' }, schema: { hide: true } }, (_request, reply) =>
+      reply.sendFile('index.html'),
+    );
+  }
+};

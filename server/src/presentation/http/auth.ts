@@ -1,0 +1,102 @@
+import fastifyJwt from '@fastify/jwt';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { UseCases } from '../../application/use-cases.js';
+import type { Actor } from '../../domain/actor.js';
+import { DomainError } from '../../domain/errors.js';
+
+/** Which credentials a route accepts. Every /api route must say; the default is refusal. */
+export type Access = 'public' | readonly ('staff' | 'kiosk' | 'board')[];
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    actor: Actor | null;
+  }
+}
+
+declare module '@fastify/jwt' {
+  interface FastifyJWT {
+    payload: { sub: string; role: string };
+    user: { sub: string; role: string; iat: number };
+  }
+}
+
+export const ACCESS_TOKEN_SECONDS = 900;
+const ISSUER = 'mediqueue';
+const AUDIENCE = 'mediqueue-api';
+
+const unauthenticated = (): DomainError =>
+  new DomainError('UNAUTHENTICATED', 'Missing, invalid or expired credentials');
+
+const bearer = (request: FastifyRequest): string | null => {
+  const header = request.headers.authorization;
+  if (header === undefined) return null;
+  const match = /^Bearer ([\x21-\x7E]{1,4096})$/i.exec(header);
+  if (match?.[1] === undefined) throw unauthenticated();
+  return match[1];
+};
+
+const isDeviceToken = (token: string): boolean =>
+  token.startsWith('mqk_') || token.startsWith('mqb_');
+
+const actorKind = (actor: Actor): 'staff' | 'kiosk' | 'board' | null =>
+  actor.type === 'system' ? null : actor.type;
+
+/**
+ * Resolves the caller from `Authorization: Bearer …` — a staff JWT (HS256 only, issuer and
+ * audience checked) or a device token — and enforces the route's `access` list.
+ */
+export const authPlugin = fp(
+  async (app: FastifyInstance, opts: { jwtSecret: string; useCases: UseCases }) => {
+    await app.register(fastifyJwt, {
+      secret: opts.jwtSecret,
+      sign: { algorithm: 'HS256', iss: ISSUER, aud: AUDIENCE, expiresIn: ACCESS_TOKEN_SECONDS },
+      verify: { algorithms: ['HS256'], allowedIss: ISSUER, allowedAud: AUDIENCE },
+    });
+    app.decorateRequest('actor', null);
+
+    const resolve = async (request: FastifyRequest, token: string): Promise<Actor> => {
+      if (isDeviceToken(token)) return opts.useCases.authenticateDevice(token);
+      let claims: { sub: string; iat: number };
+      try {
+        claims = await request.jwtVerify<{ sub: string; role: string; iat: number }>();
+      } catch {
+        throw unauthenticated();
+      }
+      if (typeof claims.sub !== 'string' || typeof claims.iat !== 'number') throw unauthenticated();
+      return opts.useCases.authenticateStaff({
+        userId: claims.sub,
+        issuedAt: new Date(claims.iat * 1000),
+      });
+    };
+
+    app.addHook('onRequest', async (request) => {
+      const access = request.routeOptions.config.access;
+      const isApi = request.url.startsWith('/api/');
+      if (access === 'public' || (access === undefined && !isApi)) return;
+      const token = bearer(request);
+      if (token === null) throw unauthenticated();
+      const actor = await resolve(request, token);
+      const kind = actorKind(actor);
+      if (access === undefined || kind === null || !access.includes(kind)) {
+        throw new DomainError('FORBIDDEN', 'This credential cannot use this endpoint');
+      }
+      request.actor = actor;
+    });
+  },
+  { name: 'mediqueue-auth' },
+);
+
+/** The authenticated caller; routes behind `access` always have one. */
+export const actorOf = (request: FastifyRequest): Actor => {
+  if (request.actor === null) throw unauthenticated();
+  return request.actor;
+};
+
+export const metaOf = (request: FastifyRequest) => ({
+  ip: request.ip,
+  requestId: String(request.id),
+});

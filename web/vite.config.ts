@@ -1,0 +1,22 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// The API server (npm start) listens on 3000; in `vite dev` the same paths are proxied
+// so the browser sees one origin, as it will in production.
+const api = 'http://127.0.0.1:3000';
+
+export default defineConfig({
+  plugins: [react()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+  },
+  server: {
+    proxy: {
+      '/api': { target: api },
+      '/health': { target: api },
+      '/openapi.json': { target: api },
+      '/docs': { target: api },
+    },
+  },
+});
