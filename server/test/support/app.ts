@@ -1,0 +1,162 @@
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import type { Clock } from '../../src/application/ports.js';
+import { composeApp, type Services } from '../../src/compose.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import type { DatabaseHandle } from '../../src/infrastructure/postgres/pg-database.js';
+import { makeTransactor } from '../../src/infrastructure/postgres/transactor.js';
+import { makeArgon2Hasher } from '../../src/infrastructure/security/argon2-hasher.js';
+
+export const TEST_PASSWORD = 'Corr3ct-Horse-Battery!';
+export const TEST_JWT_SECRET = 'test-only-jwt-key-0123456789abcdefghijklmnop';
+
+export const testConfig = (overrides: NodeJS.ProcessEnv = {}): Config =>
+  loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', ...overrides })
+    .config;
+
+/** A clock tests can move. */
+export const manualClock = (
+  start = new Date(),
+): Clock & { set(d: Date): void; advance(ms: number): void } => {
+  let now = start;
+  return {
+    now: () => now,
+    set: (d) => {
+      now = d;
+    },
+    advance: (ms) => {
+      now = new Date(now.getTime() + ms);
+    },
+  };
+};
+
+export interface TestApp {
+  readonly app: FastifyInstance;
+  readonly services: Services;
+  readonly handle: DatabaseHandle;
+  /** Staff token for a user created directly in the database. */
+  tokenFor(user: {
+    username: string;
+    role: 'admin' | 'reception' | 'doctor';
+    departmentIds?: string[];
+  }): Promise<string>;
+  adminToken(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export const startTestApp = async (
+  handle: DatabaseHandle,
+  options: { clock?: Clock; config?: Config } = {},
+): Promise<TestApp> => {
+  const config = options.config ?? testConfig();
+  const { app, services } = await composeApp(config, handle, pino({ level: 'silent' }), {
+    ...(options.clock && { clock: options.clock }),
+  });
+  await app.ready();
+  const hasher = makeArgon2Hasher();
+  const tx = makeTransactor(handle.db);
+  let admin: Promise<string> | undefined;
+
+  const tokenFor: TestApp['tokenFor'] = async ({ username, role, departmentIds = [] }) => {
+    const passwordHash = await hasher.hash(TEST_PASSWORD);
+    await tx.run(({ users }) => users.create({ username, passwordHash, role, departmentIds }));
+    const res = await app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username, password: TEST_PASSWORD },
+    });
+    if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
+    return (res.json() as { accessToken: string }).accessToken;
+  };
+
+  return {
+    app,
+    services,
+    handle,
+    tokenFor,
+    adminToken: () => (admin ??= tokenFor({ username: 'admin', role: 'admin' })),
+    // app.close() also closes the database handle (onClose hook).
+    close: () => app.close(),
+  };
+};
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** Creates a department with rooms through the admin API. */
+export const createDepartment = async (
+  t: TestApp,
+  code: string,
+  options: { rooms?: string[]; priorityBurst?: number; maxWaitMinutes?: number } = {},
+): Promise<{ id: string; code: string; roomIds: string[] }> => {
+  const headers = bearer(await t.adminToken());
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/admin/departments',
+    headers,
+    payload: {
+      code,
+      name: `Department ${code}`,
+      ...(options.priorityBurst !== undefined && { priorityBurst: options.priorityBurst }),
+      ...(options.maxWaitMinutes !== undefined && { maxWaitMinutes: options.maxWaitMinutes }),
+    },
+  });
+  if (res.statusCode !== 201) throw new Error(`create department: ${res.statusCode} ${res.body}`);
+  const id = (res.json() as { department: { id: string } }).department.id;
+  const roomIds: string[] = [];
+  for (const name of options.rooms ?? ['Room 1']) {
+    const r = await t.app.inject({
+      method: 'POST',
+      url: `/api/v1/admin/departments/${id}/rooms`,
+      headers,
+      payload: { name },
+    });
+    if (r.statusCode !== 201) throw new Error(`create room: ${r.statusCode} ${r.body}`);
+    roomIds.push((r.json() as { room: { id: string } }).room.id);
+  }
+  return { id, code, roomIds };
+};
+
+export const createKiosk = async (t: TestApp, departmentIds: string[]): Promise<string> => {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/admin/kiosks',
+    headers: bearer(await t.adminToken()),
+    payload: { name: 'Kiosk', departmentIds },
+  });
+  if (res.statusCode !== 201) throw new Error(`create kiosk: ${res.statusCode} ${res.body}`);
+  return (res.json() as { token: string }).token;
+};
+
+export interface VisitBody {
+  id: string;
+  seq: number;
+  ticket: string;
+  state: string;
+  version: number;
+  priority: string;
+  patient?: { displayName: string | null; phone: string | null };
+}
+
+let keyCounter = 0;
+export const checkIn = async (
+  t: TestApp,
+  token: string,
+  departmentId: string,
+  extra: { priority?: string; displayName?: string; key?: string } = {},
+): Promise<VisitBody> => {
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/checkins',
+    headers: {
+      ...bearer(token),
+      'idempotency-key': extra.key ?? `key-${(keyCounter += 1)}-${Date.now()}`,
+    },
+    payload: {
+      departmentId,
+      ...(extra.priority !== undefined && { priority: extra.priority }),
+      ...(extra.displayName !== undefined && { patient: { displayName: extra.displayName } }),
+    },
+  });
+  if (res.statusCode !== 201) throw new Error(`check-in: ${res.statusCode} ${res.body}`);
+  return (res.json() as { visit: VisitBody }).visit;
+};

@@ -1,0 +1,69 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openPostgres } from '../../src/infrastructure/postgres/pg-database.js';
+import type { DatabaseHandle } from '../../src/infrastructure/postgres/pg-database.js';
+
+/**
+ * Integration tests run on a real Postgres: the one named by TEST_DATABASE_URL (what
+ * .ci/run sets), else DATABASE_URL, else the local default of these machines. Testcontainers
+ * is the laptop path when none answers (see docs/testing.md); CI never needs Docker.
+ *
+ * globalSetup migrates one template database per run; each test file gets its own
+ * database cloned from it (CREATE DATABASE … TEMPLATE, ~100 ms) and drops it afterwards.
+ */
+export const TEMPLATE_DB = 'mediqueue_test_template';
+
+export const adminUrl = (): string =>
+  process.env.TEST_DATABASE_URL ??
+  process.env.DATABASE_URL ??
+  'postgres://postgres@127.0.0.1:5432/postgres';
+
+export const urlFor = (database: string): string => {
+  const url = new URL(adminUrl());
+  url.pathname = `/${database}`;
+  return url.toString();
+};
+
+/** Test code only ever creates or drops databases whose name says "test". */
+export const assertTestDatabase = (name: string): void => {
+  if (!/test/i.test(name) || !/^[a-z0-9_]+$/.test(name)) {
+    throw new Error(
+      `refusing to touch database "${name}": test databases must have "test" in their name`,
+    );
+  }
+};
+
+export const withAdminClient = async <T>(work: (client: pg.Client) => Promise<T>): Promise<T> => {
+  const client = new pg.Client({ connectionString: adminUrl() });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+};
+
+export interface TestDatabase {
+  readonly name: string;
+  readonly url: string;
+  readonly handle: DatabaseHandle;
+  /** Closes the pool and drops the database. */
+  drop(): Promise<void>;
+}
+
+export const freshPostgres = async (options: { poolSize?: number } = {}): Promise<TestDatabase> => {
+  const name = `mediqueue_test_${randomBytes(6).toString('hex')}`;
+  assertTestDatabase(name);
+  await withAdminClient((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`));
+  const url = urlFor(name);
+  const handle = openPostgres({ connectionString: url, poolSize: options.poolSize ?? 10 });
+  return {
+    name,
+    url,
+    handle,
+    drop: async () => {
+      await handle.close();
+      await withAdminClient((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    },
+  };
+};
