@@ -35,7 +35,8 @@ const start = async (): Promise<void> => {
   await app.listen({ host: config.host, port: config.port });
   if (database.kind === 'pglite') {
     logger.info(
-      `Embedded mode: data in ${config.dataDir}. Create the first admin with: npm run admin:create -- --username admin --password '<a strong password>'`,
+      `Embedded mode: data in ${config.dataDir}. No admin yet? Stop the server (Ctrl+C), run ` +
+        `npm run admin:create -- --username admin --password '<a strong password>', then npm start again.`,
     );
   }
 };

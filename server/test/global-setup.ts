@@ -1,27 +1,39 @@
+import { randomBytes } from 'node:crypto';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import type { TestProject } from 'vitest/node';
 import { migrateToLatest } from '../src/infrastructure/postgres/migrator.js';
-import { assertTestDatabase, TEMPLATE_DB, urlFor, withAdminClient } from './support/postgres.js';
+import { assertTestDatabase, urlFor, withAdminClient } from './support/postgres.js';
 
-/** Once per test run: a freshly migrated template database every test file clones. */
-export default async function setup(): Promise<() => Promise<void>> {
-  assertTestDatabase(TEMPLATE_DB);
-  await withAdminClient(async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${TEMPLATE_DB}`);
-  });
-  const pool = new pg.Pool({ connectionString: urlFor(TEMPLATE_DB), max: 1 });
+declare module 'vitest' {
+  export interface ProvidedContext {
+    testRunId: string;
+  }
+}
+
+/**
+ * Once per test run: a freshly migrated template database that every test file clones.
+ * Names carry a run id, so two runs on one server (two developers, a helper) never drop
+ * each other's databases.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const runId = randomBytes(4).toString('hex');
+  const template = `mediqueue_test_${runId}_template`;
+  assertTestDatabase(template);
+  await withAdminClient((c) => c.query(`CREATE DATABASE ${template}`));
+  const pool = new pg.Pool({ connectionString: urlFor(template), max: 1 });
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
   try {
     await migrateToLatest(db);
   } finally {
     await db.destroy();
   }
+  project.provide('testRunId', runId);
   return async () => {
-    // Clones left behind by a crashed run are swept here too.
     await withAdminClient(async (c) => {
       const { rows } = await c.query<{ datname: string }>(
-        "SELECT datname FROM pg_database WHERE datname LIKE 'mediqueue\\_test\\_%'",
+        'SELECT datname FROM pg_database WHERE datname LIKE $1',
+        [`mediqueue\\_test\\_${runId}\\_%`],
       );
       for (const { datname } of rows) {
         assertTestDatabase(datname);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { openPostgres } from '../../src/infrastructure/postgres/pg-database.js';
 import type { DatabaseHandle } from '../../src/infrastructure/postgres/pg-database.js';
 
@@ -11,7 +12,8 @@ import type { DatabaseHandle } from '../../src/infrastructure/postgres/pg-databa
  * globalSetup migrates one template database per run; each test file gets its own
  * database cloned from it (CREATE DATABASE … TEMPLATE, ~100 ms) and drops it afterwards.
  */
-export const TEMPLATE_DB = 'mediqueue_test_template';
+/** This run's template and clone names (see test/global-setup.ts). */
+const runPrefix = (): string => `mediqueue_test_${inject('testRunId')}`;
 
 export const adminUrl = (): string =>
   process.env.TEST_DATABASE_URL ??
@@ -52,9 +54,9 @@ export interface TestDatabase {
 }
 
 export const freshPostgres = async (options: { poolSize?: number } = {}): Promise<TestDatabase> => {
-  const name = `mediqueue_test_${randomBytes(6).toString('hex')}`;
+  const name = `${runPrefix()}_${randomBytes(4).toString('hex')}`;
   assertTestDatabase(name);
-  await withAdminClient((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`));
+  await withAdminClient((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${runPrefix()}_template`));
   const url = urlFor(name);
   const handle = openPostgres({ connectionString: url, poolSize: options.poolSize ?? 10 });
   return {

@@ -1,0 +1,200 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type {
+  AuditEntry,
+  IdempotencyClaim,
+  NewVisit,
+  Page,
+  Recorded,
+  Transactor,
+} from '../../src/application/ports.js';
+import type { Department } from '../../src/domain/department.js';
+import { DomainError, type DomainErrorCode } from '../../src/domain/errors.js';
+import { defaultFairnessPolicy } from '../../src/domain/queue-order.js';
+import { transition, type VisitAction } from '../../src/domain/state-machine.js';
+import type { Priority } from '../../src/domain/visit.js';
+import type { DatabaseHandle } from '../../src/infrastructure/postgres/pg-database.js';
+
+/**
+ * Test data for the store contract suite: every test makes its own departments (codes are
+ * unique per database), so tests share one database without seeing each other's queues.
+ */
+
+const usedCodes = new Set<string>();
+
+/** A fresh department code: 6 random upper-case letters, never repeated in this process. */
+export const uniqueCode = (): string => {
+  for (;;) {
+    const code = Array.from(randomBytes(6), (b) => String.fromCharCode(65 + (b % 26))).join('');
+    if (!usedCodes.has(code)) {
+      usedCodes.add(code);
+      return code;
+    }
+  }
+};
+
+export const uniqueName = (prefix: string): string => `${prefix}_${randomBytes(4).toString('hex')}`;
+
+/** `'2030-03-10'` + `'08:15'` → that UTC moment. */
+export const at = (day: string, hhmm: string): Date => new Date(`${day}T${hhmm}:00Z`);
+
+export const minutesAfter = (d: Date, minutes: number): Date =>
+  new Date(d.getTime() + minutes * 60_000);
+
+export const auditEntry = (action: string, entityId: string | null): AuditEntry => ({
+  actor: { type: 'system', id: 'contract-test' },
+  action,
+  entity: 'visit',
+  entityId,
+  meta: { ip: '127.0.0.1', requestId: `req-${randomBytes(4).toString('hex')}` },
+  after: { note: 'contract' },
+});
+
+export const createDepartment = (
+  tx: Transactor,
+  options: { serviceDay: string; code?: string; name?: string },
+): Promise<Department> =>
+  tx.run(({ departments }) =>
+    departments.create({
+      code: options.code ?? uniqueCode(),
+      name: options.name ?? 'Contract department',
+      policy: defaultFairnessPolicy,
+      serviceDay: options.serviceDay,
+    }),
+  );
+
+export const newVisit = (
+  department: Pick<Department, 'id' | 'code'>,
+  options: {
+    serviceDay: string;
+    checkedInAt: Date;
+    priority?: Priority;
+    displayName?: string | null;
+  },
+): NewVisit => ({
+  id: randomUUID(),
+  departmentId: department.id,
+  departmentCode: department.code,
+  serviceDay: options.serviceDay,
+  publicToken: randomBytes(18).toString('base64url'),
+  priority: options.priority ?? 'normal',
+  patient: { displayName: options.displayName ?? null, phone: null },
+  checkedInAt: options.checkedInAt,
+  transferredFromVisitId: null,
+});
+
+/** One check-in in its own transaction. */
+export const checkIn = (
+  tx: Transactor,
+  department: Pick<Department, 'id' | 'code'>,
+  options: { serviceDay: string; checkedInAt: Date; priority?: Priority },
+  claim: IdempotencyClaim | null = null,
+): Promise<Recorded> =>
+  tx.run(({ visits }) => {
+    const visit = newVisit(department, options);
+    return visits.insertCheckedIn(visit, auditEntry('visit.checked_in', visit.id), claim);
+  });
+
+/** Locks the visit, lets the state machine decide, saves — as the use cases do. */
+export const applyTransition = (
+  tx: Transactor,
+  visitId: string,
+  action: VisitAction,
+  when: Date,
+): Promise<Recorded> =>
+  tx.run(async ({ visits }) => {
+    const before = await visits.lockById(visitId);
+    if (before === null) throw new Error(`visit ${visitId} not found`);
+    const result = transition(before, action, { at: when, actorId: null });
+    if (!result.ok) throw result.error;
+    const after = { ...before, ...result.changes };
+    return visits.saveTransition(
+      before,
+      after,
+      result.event,
+      auditEntry(result.event, before.id),
+      when,
+    );
+  });
+
+/** The DomainError code a promise rejects with (fails the test if it resolves or throws else). */
+export const domainErrorCode = async (promise: Promise<unknown>): Promise<DomainErrorCode> => {
+  try {
+    await promise;
+  } catch (e) {
+    if (e instanceof DomainError) return e.code;
+    throw e;
+  }
+  throw new Error('expected a DomainError, but the promise resolved');
+};
+
+export const countRows = async (
+  handle: DatabaseHandle,
+  query: ReturnType<typeof sql<{ n: number }>>,
+): Promise<number> => Number((await query.execute(handle.db)).rows[0]?.n ?? -1);
+
+export const counterOf = async (
+  handle: DatabaseHandle,
+  departmentId: string,
+): Promise<{ service_day: string; last_seq: number; last_event_id: number }> => {
+  const { rows } = await sql<{ service_day: string; last_seq: number; last_event_id: number }>`
+    SELECT service_day, last_seq, last_event_id FROM department_counters
+    WHERE department_id = ${departmentId}`.execute(handle.db);
+  const row = rows[0];
+  if (row === undefined) throw new Error(`no counter row for ${departmentId}`);
+  return row;
+};
+
+export const eventIdsOf = async (
+  handle: DatabaseHandle,
+  departmentId: string,
+): Promise<number[]> => {
+  const { rows } = await sql<{ event_id: number }>`
+    SELECT event_id FROM visit_events WHERE department_id = ${departmentId}
+    ORDER BY event_id`.execute(handle.db);
+  return rows.map((r) => Number(r.event_id));
+};
+
+export const oneToN = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
+
+type Lister<T> = (page: Page) => Promise<{ items: T[]; nextCursor: string | null }>;
+
+/**
+ * Pages through a keyset-paginated list, starting right after the `skip` oldest rows (those
+ * other tests created before this one): one page of `skip` rows, then pages of `limit`.
+ * Returns the pages after the skipped rows and the cursor each page returned.
+ */
+export const pagesAfter = async <T>(
+  list: Lister<T>,
+  skip: number,
+  limit: number,
+): Promise<{ pages: T[][]; cursors: (string | null)[] }> => {
+  let cursor: string | null = null;
+  if (skip > 0) {
+    const first = await list({ cursor: null, limit: skip });
+    if (first.items.length !== skip) throw new Error('fewer rows than expected to skip');
+    cursor = first.nextCursor;
+    if (cursor === null) return { pages: [], cursors: [] };
+  }
+  const pages: T[][] = [];
+  const cursors: (string | null)[] = [];
+  for (let guard = 0; guard < 100; guard++) {
+    const page = await list({ cursor, limit });
+    pages.push(page.items);
+    cursors.push(page.nextCursor);
+    if (page.nextCursor === null) break;
+    cursor = page.nextCursor;
+  }
+  return { pages, cursors };
+};
+
+export const sleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What every section of the contract suite works with; filled in by `beforeAll`. */
+export interface StoreContext {
+  readonly handle: DatabaseHandle;
+  readonly tx: Transactor;
+}
+
+export type GetContext = () => StoreContext;
