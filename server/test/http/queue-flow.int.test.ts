@@ -36,7 +36,7 @@ const post = async (url: string, payload: unknown, token = admin) => {
     headers: bearer(token),
     payload: payload as object,
   });
-  return { status: res.statusCode, body: res.json() as Record<string, unknown> };
+  return { status: res.statusCode, body: res.json<Record<string, unknown>>() };
 };
 
 /** Check-ins one simulated minute apart, so queue order by time is unambiguous. */
@@ -72,7 +72,7 @@ describe('call-next fairness (priorityBurst)', () => {
       url: `/api/v1/departments/${dep.id}/queue`,
       headers: bearer(admin),
     });
-    const projected = (queue.json() as { waiting: VisitBody[] }).waiting.map((v) => v.ticket);
+    const projected = queue.json<{ waiting: VisitBody[] }>().waiting.map((v) => v.ticket);
     const order = [];
     for (let i = 0; i < 5; i += 1) order.push((await callNext(dep)).ticket);
     expect(order).toEqual([e1.ticket, p1.ticket, p2.ticket, n1.ticket, p3.ticket]);
@@ -204,11 +204,13 @@ describe('queue view and visit read', () => {
       headers: bearer(admin),
     });
     expect(res.statusCode).toBe(200);
-    const q = res.json() as Record<string, unknown> & {
-      waiting: VisitBody[];
-      called: VisitBody[];
-      inConsultation: VisitBody[];
-    };
+    const q = res.json<
+      Record<string, unknown> & {
+        waiting: VisitBody[];
+        called: VisitBody[];
+        inConsultation: VisitBody[];
+      }
+    >();
     expect(q.lastEventId).toBe(6);
     expect(q.serviceDay).toBe('2026-11-23');
     expect([q.waiting.length, q.called.length, q.inConsultation.length]).toEqual([1, 1, 1]);
@@ -225,7 +227,7 @@ describe('queue view and visit read', () => {
       headers: bearer(admin),
     });
     expect(res.statusCode).toBe(200);
-    expect((res.json() as { visit: VisitBody }).visit.patient?.displayName).toBe('Awa D.');
+    expect(res.json<{ visit: VisitBody }>().visit.patient?.displayName).toBe('Awa D.');
     const reads = await sql<{ n: number }>`
       SELECT count(*)::int AS n FROM audit_events WHERE action = 'visit.read' AND entity_id = ${v.id}`.execute(
       db.handle.db,

@@ -66,7 +66,7 @@ export const startTestApp = async (
       payload: { username, password: TEST_PASSWORD },
     });
     if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`);
-    return (res.json() as { accessToken: string }).accessToken;
+    return res.json<{ accessToken: string }>().accessToken;
   };
 
   return {
@@ -101,7 +101,7 @@ export const createDepartment = async (
     },
   });
   if (res.statusCode !== 201) throw new Error(`create department: ${res.statusCode} ${res.body}`);
-  const id = (res.json() as { department: { id: string } }).department.id;
+  const id = res.json<{ department: { id: string } }>().department.id;
   const roomIds: string[] = [];
   for (const name of options.rooms ?? ['Room 1']) {
     const r = await t.app.inject({
@@ -111,7 +111,7 @@ export const createDepartment = async (
       payload: { name },
     });
     if (r.statusCode !== 201) throw new Error(`create room: ${r.statusCode} ${r.body}`);
-    roomIds.push((r.json() as { room: { id: string } }).room.id);
+    roomIds.push(r.json<{ room: { id: string } }>().room.id);
   }
   return { id, code, roomIds };
 };
@@ -124,7 +124,7 @@ export const createKiosk = async (t: TestApp, departmentIds: string[]): Promise<
     payload: { name: 'Kiosk', departmentIds },
   });
   if (res.statusCode !== 201) throw new Error(`create kiosk: ${res.statusCode} ${res.body}`);
-  return (res.json() as { token: string }).token;
+  return res.json<{ token: string }>().token;
 };
 
 export interface VisitBody {
@@ -158,5 +158,5 @@ export const checkIn = async (
     },
   });
   if (res.statusCode !== 201) throw new Error(`check-in: ${res.statusCode} ${res.body}`);
-  return (res.json() as { visit: VisitBody }).visit;
+  return res.json<{ visit: VisitBody }>().visit;
 };
