@@ -178,7 +178,7 @@ export const pagesAfter = async <T>(
   }
   const pages: T[][] = [];
   const cursors: (string | null)[] = [];
-  for (let guard = 0; guard < 100; guard++) {
+  for (let guard = 0; guard < 10; guard++) {
     const page = await list({ cursor, limit });
     pages.push(page.items);
     cursors.push(page.nextCursor);
