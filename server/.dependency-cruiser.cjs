@@ -86,6 +86,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
+    // Unit tests sit beside the code but are not part of its layer (they import vitest).
+    exclude: { path: '\\.test\\.ts$' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     // ESM sources import './x.js'; dependency-cruiser maps those to the .ts file.

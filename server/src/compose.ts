@@ -1,16 +1,30 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import fs from 'node:fs';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type {
+  Clock,
+  EventBus,
+  EventPublisher,
+  IdempotencyGuard,
+  StreamTicketStore,
+} from './application/ports.js';
 import { makeUseCases, type UseCases } from './application/use-cases.js';
-import type { Clock, EventPublisher } from './application/ports.js';
 import type { Config } from './config.js';
+import { noIdempotencyGuard } from './infrastructure/embedded/no-idempotency-guard.js';
 import { openPglite } from './infrastructure/embedded/pglite-database.js';
 import { makeInProcessBus } from './infrastructure/events/in-process-bus.js';
-import { openPostgres, type DatabaseHandle } from './infrastructure/postgres/pg-database.js';
+import { makeMemoryStreamTickets } from './infrastructure/events/memory-stream-tickets.js';
+import { makeEventLog } from './infrastructure/postgres/event-log.repository.js';
 import { migrateToLatest } from './infrastructure/postgres/migrator.js';
+import { openPostgres, type DatabaseHandle } from './infrastructure/postgres/pg-database.js';
 import { makeTransactor } from './infrastructure/postgres/transactor.js';
+import { makeRedisBus } from './infrastructure/redis/redis-bus.js';
+import { openRedis } from './infrastructure/redis/redis-client.js';
+import { makeRedisIdempotencyGuard } from './infrastructure/redis/redis-idempotency.js';
+import { makeRedisStreamTickets } from './infrastructure/redis/redis-stream-tickets.js';
 import { makeArgon2Hasher } from './infrastructure/security/argon2-hasher.js';
 import {
   deviceTokens,
@@ -21,7 +35,7 @@ import { buildApp } from './presentation/http/app.js';
 
 /**
  * The wiring shared by main.ts, the CLI commands and the integration tests:
- * config → database → adapters → use cases → HTTP app.
+ * config → database (+ Redis) → adapters → use cases → HTTP app.
  */
 export const openDatabase = async (config: Config, logger?: Logger): Promise<DatabaseHandle> =>
   config.databaseUrl !== undefined
@@ -34,27 +48,71 @@ export const openDatabase = async (config: Config, logger?: Logger): Promise<Dat
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/** What differs between one embedded process and many instances sharing Redis. */
+interface Coordination {
+  readonly bus: EventPublisher & EventBus;
+  readonly idempotencyGuard: IdempotencyGuard;
+  readonly streamTicketStore: StreamTicketStore;
+  readonly ping: () => Promise<void>;
+  readonly close: () => Promise<void>;
+}
+
+const inProcess = (): Coordination => ({
+  bus: makeInProcessBus(),
+  idempotencyGuard: noIdempotencyGuard,
+  streamTicketStore: makeMemoryStreamTickets(),
+  ping: async () => {},
+  close: async () => {},
+});
+
+const overRedis = (url: string, logger?: Logger): Coordination => {
+  const publisher = openRedis(url, 'commands', logger);
+  const subscriber = openRedis(url, 'subscriber', logger);
+  const quit = async (r: Redis) => {
+    await r.quit().catch(() => r.disconnect());
+  };
+  return {
+    bus: makeRedisBus({ publisher, subscriber, ...(logger && { logger }) }),
+    idempotencyGuard: makeRedisIdempotencyGuard(publisher, (err) =>
+      logger?.warn({ err }, 'redis idempotency guard unavailable; Postgres decides'),
+    ),
+    streamTicketStore: makeRedisStreamTickets(publisher),
+    ping: async () => {
+      await publisher.ping();
+    },
+    close: async () => {
+      await Promise.all([quit(publisher), quit(subscriber)]);
+    },
+  };
+};
+
 export interface Services {
   readonly useCases: UseCases;
-  readonly events: EventPublisher & ReturnType<typeof makeInProcessBus>;
+  readonly coordination: Coordination;
 }
 
 export const makeServices = (
   database: DatabaseHandle,
-  options: { timeZone: string; clock?: Clock },
+  options: { timeZone: string; redisUrl?: string | undefined; clock?: Clock; logger?: Logger },
 ): Services => {
-  const events = makeInProcessBus();
+  const coordination =
+    options.redisUrl === undefined ? inProcess() : overRedis(options.redisUrl, options.logger);
   const useCases = makeUseCases({
     tx: makeTransactor(database.db),
     clock: options.clock ?? systemClock,
     random: systemRandomness,
     fingerprints: sha256Fingerprinter,
-    events,
+    events: coordination.bus,
+    bus: coordination.bus,
+    idempotencyGuard: coordination.idempotencyGuard,
+    streamTicketStore: coordination.streamTicketStore,
+    log: makeEventLog(database.db),
     hasher: makeArgon2Hasher(),
     tokens: deviceTokens,
     timeZone: options.timeZone,
+    onBackgroundError: (err) => options.logger?.error({ err }, 'live feed error'),
   });
-  return { useCases, events };
+  return { useCases, coordination };
 };
 
 /** Where the built web app lives relative to this file (src/ under tsx, dist/ when built). */
@@ -68,11 +126,13 @@ export const composeApp = async (
   config: Config,
   database: DatabaseHandle,
   logger: FastifyBaseLogger,
-  options: { clock?: Clock; webDistDir?: string | undefined } = {},
+  options: { clock?: Clock; webDistDir?: string | undefined; heartbeatMs?: number } = {},
 ): Promise<{ app: FastifyInstance; services: Services }> => {
   await migrateToLatest(database.db);
   const services = makeServices(database, {
     timeZone: config.timeZone,
+    redisUrl: config.redisUrl,
+    logger: logger as Logger,
     ...(options.clock && { clock: options.clock }),
   });
   const app = await buildApp({
@@ -80,13 +140,17 @@ export const composeApp = async (
     logger,
     jwtSecret: config.jwtSecret,
     ready: () =>
-      database.ping().then(
+      Promise.all([database.ping(), services.coordination.ping()]).then(
         () => true,
         () => false,
       ),
     webDistDir: options.webDistDir,
     trustProxy: config.trustProxy,
+    ...(options.heartbeatMs !== undefined && { heartbeatMs: options.heartbeatMs }),
   });
-  app.addHook('onClose', () => database.close());
+  app.addHook('onClose', async () => {
+    await services.coordination.close();
+    await database.close();
+  });
   return { app, services };
 };

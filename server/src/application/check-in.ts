@@ -7,6 +7,7 @@ import type {
   Clock,
   EventPublisher,
   Fingerprinter,
+  IdempotencyGuard,
   Randomness,
   RequestMeta,
   Transactor,
@@ -35,11 +36,18 @@ interface Deps {
   readonly random: Randomness;
   readonly fingerprints: Fingerprinter;
   readonly events: EventPublisher;
+  readonly idempotencyGuard: IdempotencyGuard;
   readonly timeZone: string;
 }
 
+const keyReused = (): DomainError =>
+  new DomainError(
+    'IDEMPOTENCY_KEY_REUSED',
+    'This Idempotency-Key was used with a different request body',
+  );
+
 export const makeCheckIn =
-  ({ tx, clock, random, fingerprints, events, timeZone }: Deps) =>
+  ({ tx, clock, random, fingerprints, events, idempotencyGuard, timeZone }: Deps) =>
   async ({ actor, meta, idempotencyKey, body }: CheckInInput): Promise<CheckInResult> => {
     requireCaller(actor, ['kiosk', 'reception', 'admin']);
     const priority = body.priority ?? 'normal';
@@ -52,67 +60,83 @@ export const makeCheckIn =
       fingerprint: fingerprints.fingerprint(body),
     };
 
-    const outcome = await tx.run(async ({ idempotency, departments, visits }) => {
-      // The claim comes first so a retry is answered from the record even if the
-      // department has since been closed.
-      const prior = await idempotency.claim(claim);
-      if (prior.kind === 'exists') {
-        if (prior.fingerprint !== claim.fingerprint) {
-          throw new DomainError(
-            'IDEMPOTENCY_KEY_REUSED',
-            'This Idempotency-Key was used with a different request body',
-          );
-        }
-        const original =
-          prior.visitId === null ? null : await visits.checkInSnapshot(prior.visitId);
-        if (original === null) {
-          throw new DomainError(
-            'IDEMPOTENCY_IN_PROGRESS',
-            'A request with this key is in progress',
-          );
-        }
-        return { replayed: true as const, visit: original };
-      }
+    // Fast path (Redis, shared by all instances): a twin in flight gets 409 at once, a
+    // finished one its stored answer. The Postgres record below stays the truth.
+    const guard = await idempotencyGuard.claim(claim);
+    if (guard.kind === 'in_progress') {
+      throw new DomainError('IDEMPOTENCY_IN_PROGRESS', 'A request with this key is in progress');
+    }
+    if (guard.kind === 'completed') {
+      if (guard.fingerprint !== claim.fingerprint) throw keyReused();
+      return { visit: guard.visit, replayed: true };
+    }
 
-      const department = await departments.findById(body.departmentId);
-      if (department === null || !department.active) throw notFoundDepartment();
-      requireScope(actor, department.id);
+    const outcome = await tx
+      .run(async ({ idempotency, departments, visits }) => {
+        // The claim comes first so a retry is answered from the record even if the
+        // department has since been closed.
+        const prior = await idempotency.claim(claim);
+        if (prior.kind === 'exists') {
+          if (prior.fingerprint !== claim.fingerprint) {
+            throw keyReused();
+          }
+          const original =
+            prior.visitId === null ? null : await visits.checkInSnapshot(prior.visitId);
+          if (original === null) {
+            throw new DomainError(
+              'IDEMPOTENCY_IN_PROGRESS',
+              'A request with this key is in progress',
+            );
+          }
+          return { replayed: true as const, visit: original };
+        }
 
-      const now = clock.now();
-      const id = random.uuid();
-      return {
-        replayed: false as const,
-        recorded: await visits.insertCheckedIn(
-          {
-            id,
-            departmentId: department.id,
-            departmentCode: department.code,
-            serviceDay: serviceDayOf(now, timeZone),
-            publicToken: random.publicToken(),
-            priority,
-            patient: {
-              displayName: body.patient?.displayName ?? null,
-              phone: body.patient?.phone ?? null,
+        const department = await departments.findById(body.departmentId);
+        if (department === null || !department.active) throw notFoundDepartment();
+        requireScope(actor, department.id);
+
+        const now = clock.now();
+        const id = random.uuid();
+        return {
+          replayed: false as const,
+          recorded: await visits.insertCheckedIn(
+            {
+              id,
+              departmentId: department.id,
+              departmentCode: department.code,
+              serviceDay: serviceDayOf(now, timeZone),
+              publicToken: random.publicToken(),
+              priority,
+              patient: {
+                displayName: body.patient?.displayName ?? null,
+                phone: body.patient?.phone ?? null,
+              },
+              checkedInAt: now,
+              transferredFromVisitId: null,
             },
-            checkedInAt: now,
-            transferredFromVisitId: null,
-          },
-          {
-            actor,
-            action: 'visit.checked_in',
-            entity: 'visit',
-            entityId: id,
-            meta,
-            after: { departmentId: department.id, priority, state: 'WAITING' },
-          },
-          claim,
-        ),
-      };
-    });
+            {
+              actor,
+              action: 'visit.checked_in',
+              entity: 'visit',
+              entityId: id,
+              meta,
+              after: { departmentId: department.id, priority, state: 'WAITING' },
+            },
+            claim,
+          ),
+        };
+      })
+      .catch(async (err: unknown) => {
+        await idempotencyGuard.release(claim, guard.owner).catch(() => undefined);
+        throw err;
+      });
 
-    if (outcome.replayed) return { visit: outcome.visit, replayed: true };
+    const visit = outcome.replayed ? outcome.visit : outcome.recorded.visit;
+    // Best effort: if this fails, the next retry is answered from Postgres.
+    await idempotencyGuard.complete(claim, guard.owner, visit).catch(() => undefined);
+    if (outcome.replayed) return { visit, replayed: true };
     events.publish([outcome.recorded.event]);
-    return { visit: outcome.recorded.visit, replayed: false };
+    return { visit, replayed: false };
   };
 
 const notFoundDepartment = (): DomainError => new DomainError('NOT_FOUND', 'Department not found');

@@ -73,6 +73,7 @@ export interface Recorded {
 /** Visit writes. Every write appends the department's next event and an audit row. */
 export interface VisitStore {
   findById(id: string): Promise<Visit | null>;
+  findByPublicToken(publicToken: string): Promise<Visit | null>;
   /** Locks the visit row until commit (`FOR UPDATE`). */
   lockById(id: string): Promise<Visit | null>;
   /** Allocates the next ticket of the service day under the department counter's row lock. */
@@ -161,6 +162,8 @@ export interface QueueSnapshot {
   readonly waitMinutesToday: number[];
   /** Minutes from start to completion, most recent first (rolling window). */
   readonly recentServiceMinutes: number[];
+  /** Today's most recent calls, newest first (for boards). */
+  readonly recentlyCalled: Visit[];
 }
 
 export interface QueueReader {
@@ -284,3 +287,51 @@ export interface Fingerprinter {
   /** A stable digest of a request body, key order ignored. */
   fingerprint(body: unknown): string;
 }
+
+/** The department event log (the record behind live updates), read side. */
+export interface EventLog {
+  /** Events numbered above `afterEventId`, in order, at most `limit`. */
+  readAfter(departmentId: string, afterEventId: number, limit: number): Promise<VisitEvent[]>;
+  /** The department's last event number and the service day it belongs to. */
+  head(departmentId: string): Promise<{ lastEventId: number; serviceDay: string | null }>;
+  /** The service day event `eventId` belongs to, or null if there is no such event. */
+  serviceDayOf(departmentId: string, eventId: number): Promise<string | null>;
+}
+
+/**
+ * Delivery of committed events to this instance: a doorbell, not a record. It may drop,
+ * repeat or reorder; the feeds repair that from the EventLog.
+ */
+export interface EventBus {
+  /** Resolves once the subscription is active; the returned function ends it. */
+  subscribe(
+    departmentId: string,
+    onEvent: (event: VisitEvent) => void,
+  ): Promise<() => Promise<void>>;
+  /** Called after the bus reconnected: anything published meanwhile may be lost. */
+  onReconnect(listener: () => void): void;
+}
+
+/** Single-use, short-lived tickets that let an EventSource (no headers) open one stream. */
+export interface StreamTicketStore {
+  put(ticket: string, actor: Actor, ttlSeconds: number): Promise<void>;
+  /** Returns the actor and forgets the ticket (single use), or null. */
+  take(ticket: string): Promise<Actor | null>;
+}
+
+/**
+ * The fast, shared in-flight guard for idempotency keys (Redis `SET NX PX`). The Postgres
+ * record behind it stays the truth; losing every key here never yields a second visit.
+ */
+export interface IdempotencyGuard {
+  claim(claim: IdempotencyClaim): Promise<GuardClaim>;
+  /** Records the finished answer — only if this caller still owns the claim. */
+  complete(claim: IdempotencyClaim, owner: string, visit: Visit): Promise<void>;
+  /** Lets go of a claim whose request failed (owner-checked). */
+  release(claim: IdempotencyClaim, owner: string): Promise<void>;
+}
+
+export type GuardClaim =
+  | { readonly kind: 'claimed'; readonly owner: string }
+  | { readonly kind: 'in_progress' }
+  | { readonly kind: 'completed'; readonly fingerprint: string; readonly visit: Visit };

@@ -10,15 +10,22 @@ import { makeGetQueue } from './get-queue.js';
 import { makeGetVisit } from './get-visit.js';
 import { makeListDepartments } from './list-departments.js';
 import { makeLogin } from './login.js';
+import { makeDepartmentFeeds } from './live/department-feeds.js';
+import { makeLiveUseCases } from './live/live-use-cases.js';
 import type {
   Clock,
   DeviceTokens,
+  EventBus,
+  EventLog,
   EventPublisher,
   Fingerprinter,
+  IdempotencyGuard,
   PasswordHasher,
   Randomness,
+  StreamTicketStore,
   Transactor,
 } from './ports.js';
+import { makeStreamTickets } from './stream-tickets.js';
 import { makeTransferVisit } from './transfer-visit.js';
 import { makeTransitionVisit } from './transition-visit.js';
 
@@ -30,26 +37,46 @@ export interface UseCaseDeps {
   readonly events: EventPublisher;
   readonly hasher: PasswordHasher;
   readonly tokens: DeviceTokens;
+  readonly idempotencyGuard: IdempotencyGuard;
+  readonly log: EventLog;
+  readonly bus: EventBus;
+  readonly streamTicketStore: StreamTicketStore;
   readonly timeZone: string;
+  /** Failures in background work (live feeds), which have no request to answer. */
+  readonly onBackgroundError: (err: unknown) => void;
 }
 
 /** Every use case, wired to the same ports. Each factory takes only what it needs. */
-export const makeUseCases = (deps: UseCaseDeps) => ({
-  checkIn: makeCheckIn(deps),
-  callNext: makeCallNext(deps),
-  callVisit: makeCallVisit(deps),
-  transitionVisit: makeTransitionVisit(deps),
-  transferVisit: makeTransferVisit(deps),
-  getQueue: makeGetQueue(deps),
-  getVisit: makeGetVisit(deps),
-  listDepartments: makeListDepartments(deps),
-  login: makeLogin(deps),
-  authenticateStaff: makeAuthenticateStaff(deps),
-  authenticateDevice: makeAuthenticateDevice(deps),
-  getCurrentUser: makeGetCurrentUser(deps),
-  departmentAdmin: makeDepartmentAdmin(deps),
-  userAdmin: makeUserAdmin(deps),
-  deviceAdmin: makeDeviceAdmin(deps),
-});
+export const makeUseCases = (deps: UseCaseDeps) => {
+  const getQueue = makeGetQueue(deps);
+  const feeds = makeDepartmentFeeds({
+    log: deps.log,
+    bus: deps.bus,
+    onError: deps.onBackgroundError,
+  });
+  return {
+    checkIn: makeCheckIn(deps),
+    callNext: makeCallNext(deps),
+    callVisit: makeCallVisit(deps),
+    transitionVisit: makeTransitionVisit(deps),
+    transferVisit: makeTransferVisit(deps),
+    getQueue,
+    getVisit: makeGetVisit(deps),
+    listDepartments: makeListDepartments(deps),
+    login: makeLogin(deps),
+    authenticateStaff: makeAuthenticateStaff(deps),
+    authenticateDevice: makeAuthenticateDevice(deps),
+    getCurrentUser: makeGetCurrentUser(deps),
+    departmentAdmin: makeDepartmentAdmin(deps),
+    userAdmin: makeUserAdmin(deps),
+    deviceAdmin: makeDeviceAdmin(deps),
+    live: makeLiveUseCases({ ...deps, feeds, getQueue }),
+    streamTickets: makeStreamTickets({
+      tickets: deps.streamTicketStore,
+      newTicket: () => deps.random.publicToken(),
+    }),
+    feeds,
+  };
+};
 
 export type UseCases = ReturnType<typeof makeUseCases>;

@@ -1,23 +1,31 @@
-import type { EventPublisher } from '../../application/ports.js';
+import type { EventBus, EventPublisher } from '../../application/ports.js';
 import type { VisitEvent } from '../../domain/events.js';
 
-export type VisitEventListener = (event: VisitEvent) => void;
+type Listener = (event: VisitEvent) => void;
 
 /**
- * The embedded mode's event bus: committed events go straight to this process's listeners.
- * (With Redis, pub/sub plays this part across instances; the event table stays the record.)
+ * The embedded mode's bus: committed events go straight to this process's followers. With
+ * Redis, pub/sub plays this part across instances; the event table stays the record.
  */
-export const makeInProcessBus = (): EventPublisher & {
-  subscribe(listener: VisitEventListener): () => void;
-} => {
-  const listeners = new Set<VisitEventListener>();
+export const makeInProcessBus = (): EventPublisher & EventBus => {
+  const byDepartment = new Map<string, Set<Listener>>();
   return {
     publish: (events) => {
-      for (const event of events) for (const listener of listeners) listener(event);
+      for (const event of events) {
+        for (const listener of byDepartment.get(event.departmentId) ?? []) listener(event);
+      }
     },
-    subscribe: (listener) => {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+    subscribe: async (departmentId, onEvent) => {
+      const set = byDepartment.get(departmentId) ?? new Set<Listener>();
+      byDepartment.set(departmentId, set);
+      set.add(onEvent);
+      return async () => {
+        set.delete(onEvent);
+        if (set.size === 0) byDepartment.delete(departmentId);
+      };
+    },
+    onReconnect: () => {
+      // An in-process bus never disconnects.
     },
   };
 };

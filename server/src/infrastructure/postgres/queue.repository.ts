@@ -5,6 +5,8 @@ import { toVisit } from './visit.mapper.js';
 
 /** How many recent consultations the rolling service-time median looks at. */
 const SERVICE_WINDOW = 20;
+/** How many recent calls a board shows. */
+const RECENT_CALLS = 6;
 
 export const makeQueueReader = (db: Kysely<Database>): QueueReader => ({
   snapshot: async (departmentId, serviceDay) => {
@@ -37,6 +39,15 @@ export const makeQueueReader = (db: Kysely<Database>): QueueReader => ({
       WHERE department_id = ${departmentId} AND state = 'COMPLETED' AND started_at IS NOT NULL
       ORDER BY ended_at DESC
       LIMIT ${SERVICE_WINDOW}`.execute(db);
+    const recent = await db
+      .selectFrom('visits')
+      .selectAll()
+      .where('department_id', '=', departmentId)
+      .where('service_day', '=', serviceDay)
+      .where('called_at', 'is not', null)
+      .orderBy('called_at', 'desc')
+      .limit(RECENT_CALLS)
+      .execute();
     const visits = active.map(toVisit);
     return {
       lastEventId: counter?.last_event_id ?? 0,
@@ -46,6 +57,7 @@ export const makeQueueReader = (db: Kysely<Database>): QueueReader => ({
       inConsultation: visits.filter((v) => v.state === 'IN_CONSULTATION'),
       waitMinutesToday: waits.rows.map((r) => Number(r.minutes)),
       recentServiceMinutes: services.rows.map((r) => Number(r.minutes)),
+      recentlyCalled: recent.map(toVisit),
     };
   },
 });

@@ -41,6 +41,15 @@ export const makeVisitStore = (db: Kysely<Database>): VisitStore => ({
     return row === undefined ? null : toVisit(row);
   },
 
+  findByPublicToken: async (publicToken) => {
+    const row = await db
+      .selectFrom('visits')
+      .selectAll()
+      .where('public_token', '=', publicToken)
+      .executeTakeFirst();
+    return row === undefined ? null : toVisit(row);
+  },
+
   lockById: async (id) => {
     const row = await db
       .selectFrom('visits')

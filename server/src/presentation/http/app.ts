@@ -18,6 +18,8 @@ import { authRoutes } from './routes/auth.routes.js';
 import { checkinRoutes } from './routes/checkins.routes.js';
 import { departmentRoutes } from './routes/departments.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
+import { streamRoutes } from './routes/streams.routes.js';
+import { makeSseRegistry } from './sse.js';
 import { visitRoutes } from './routes/visits.routes.js';
 
 export interface AppDeps {
@@ -29,6 +31,8 @@ export interface AppDeps {
   /** The built web app, served at / when present. */
   readonly webDistDir?: string | undefined;
   readonly trustProxy?: readonly string[];
+  /** SSE comment interval; API.md: at least every 15 s. */
+  readonly heartbeatMs?: number;
 }
 
 const BODY_LIMIT = 64 * 1024;
@@ -87,6 +91,10 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   await app.register(checkinRoutes, opts);
   await app.register(visitRoutes, opts);
   await app.register(adminRoutes, opts);
+  await app.register(streamRoutes, {
+    ...opts,
+    sse: makeSseRegistry(app, deps.heartbeatMs ?? 15_000),
+  });
 
   if (deps.webDistDir !== undefined) await serveWebApp(app, deps.webDistDir);
   return app;

@@ -11,6 +11,8 @@ export type Access = 'public' | readonly ('staff' | 'kiosk' | 'board')[];
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /** The route also accepts `?ticket=` (a stream ticket) instead of the header. */
+    streamTicket?: boolean;
   }
   interface FastifyRequest {
     actor: Actor | null;
@@ -73,13 +75,23 @@ export const authPlugin = fp(
       });
     };
 
+    const streamTicketOf = (request: FastifyRequest): string | null => {
+      if (request.routeOptions.config.streamTicket !== true) return null;
+      const ticket = (request.query as Record<string, unknown> | undefined)?.ticket;
+      return typeof ticket === 'string' && ticket !== '' ? ticket : null;
+    };
+
     app.addHook('onRequest', async (request) => {
       const access = request.routeOptions.config.access;
       const isApi = request.url.startsWith('/api/');
       if (access === 'public' || (access === undefined && !isApi)) return;
-      const token = bearer(request);
-      if (token === null) throw unauthenticated();
-      const actor = await resolve(request, token);
+      const ticket = streamTicketOf(request);
+      const token = ticket === null ? bearer(request) : null;
+      if (ticket === null && token === null) throw unauthenticated();
+      const actor =
+        ticket !== null
+          ? await opts.useCases.streamTickets.redeem(ticket)
+          : await resolve(request, token as string);
       const kind = actorKind(actor);
       if (access === undefined || kind === null || !access.includes(kind)) {
         throw new DomainError('FORBIDDEN', 'This credential cannot use this endpoint');

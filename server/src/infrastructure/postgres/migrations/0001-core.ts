@@ -16,7 +16,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       active boolean NOT NULL DEFAULT true,
       priority_burst integer NOT NULL DEFAULT 3 CHECK (priority_burst >= 1),
       max_wait_minutes integer CHECK (max_wait_minutes IS NULL OR max_wait_minutes >= 1),
-      created_at timestamptz NOT NULL DEFAULT now(),
+      -- Millisecond precision: a JS Date holds no more, and keyset cursors carry created_at.
+      created_at timestamptz(3) NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now()
     );
 
@@ -131,7 +132,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       password_hash text NOT NULL,
       role text NOT NULL CHECK (role IN ('admin', 'reception', 'doctor')),
       active boolean NOT NULL DEFAULT true,
-      created_at timestamptz NOT NULL DEFAULT now(),
+      created_at timestamptz(3) NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now(),
       password_changed_at timestamptz NOT NULL DEFAULT now()
     );
@@ -150,7 +151,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       token_hash text NOT NULL CONSTRAINT devices_token_hash_unique UNIQUE,
       language text,
       active boolean NOT NULL DEFAULT true,
-      created_at timestamptz NOT NULL DEFAULT now(),
+      created_at timestamptz(3) NOT NULL DEFAULT now(),
       updated_at timestamptz NOT NULL DEFAULT now()
     );
 

@@ -1,0 +1,20 @@
+/**
+ * Every Redis key prefix, channel and TTL MediQue uses, in one place.
+ */
+export const redisKeys = {
+  /** Pub/sub channel per department. */
+  departmentChannel: (departmentId: string) => `mq:events:${departmentId}`,
+  departmentChannelPattern: /^mq:events:([0-9a-f-]{36})$/,
+  /** Idempotency claim / completed answer for (credential, key). */
+  idempotency: (credential: string, key: string) => `mq:idem:${credential}:${key}`,
+  /** Stream ticket → the actor it was issued to. */
+  streamTicket: (ticket: string) => `mq:st:${ticket}`,
+} as const;
+
+export const redisTtl = {
+  /** An in-flight claim lapses this long after a crashed instance took it (API.md: ≤ 15 s). */
+  idempotencyLeaseMs: 15_000,
+  /** Completed answers are kept a day (API.md: keys are remembered ≥ 24 h; Postgres keeps them longer). */
+  idempotencyResultMs: 24 * 60 * 60 * 1000,
+  streamTicketSeconds: 30,
+} as const;
