@@ -26,11 +26,17 @@ const start = async (): Promise<void> => {
   const database = await openDatabase(config, logger);
   const { app } = await composeApp(config, database, logger, { webDistDir: defaultWebDist() });
 
-  closeWithGrace({ delay: 10_000, logger }, async ({ signal, err }) => {
-    if (err !== undefined) logger.error({ err }, 'shutting down after an uncaught error');
-    else logger.info({ signal }, 'shutting down');
-    await app.close();
-  });
+  // SIGTERM/SIGINT: stop accepting, end SSE streams (preClose), drain requests, close pools.
+  // An uncaught exception also lands here and exits non-zero; an unhandled rejection is
+  // only logged (above), not a reason to stop serving.
+  closeWithGrace(
+    { delay: 10_000, logger, skip: ['unhandledRejection'] },
+    async ({ signal, err }) => {
+      if (err !== undefined) logger.error({ err }, 'shutting down after an uncaught error');
+      else logger.info({ signal }, 'shutting down');
+      await app.close();
+    },
+  );
 
   await app.listen({ host: config.host, port: config.port });
   if (database.kind === 'pglite') {
