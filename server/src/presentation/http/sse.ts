@@ -6,8 +6,20 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
  * tells EventSource how soon to come back. Open streams are ended on shutdown (preClose),
  * so clients reconnect to another instance instead of holding this one open.
  */
+export interface SseFrame {
+  readonly id?: string | number;
+  readonly event: string;
+  readonly data: unknown;
+}
+
+/** One frame as it goes on the wire: id, event, data and the blank line, in one string. */
+export const formatFrame = ({ id, event, data }: SseFrame): string =>
+  `${id === undefined ? '' : `id: ${id}\n`}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+
 export interface SseStream {
-  send(frame: { id?: string | number; event: string; data: unknown }): void;
+  send(frame: SseFrame): void;
+  /** A frame already formatted by `formatFrame` (shared by every follower of an event). */
+  sendFormatted(text: string): void;
   close(): void;
   readonly closed: boolean;
   onClose(listener: () => void): void;
@@ -56,10 +68,11 @@ export const makeSseRegistry = (app: FastifyInstance, heartbeatMs: number): SseR
         get closed() {
           return closed;
         },
-        send: ({ id, event, data }) => {
-          if (closed) return;
-          const idLine = id === undefined ? '' : `id: ${id}\n`;
-          res.write(`${idLine}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+        send: (frame) => {
+          if (!closed) res.write(formatFrame(frame));
+        },
+        sendFormatted: (text) => {
+          if (!closed) res.write(text);
         },
         close: () => {
           cleanup();

@@ -4,7 +4,8 @@ import type { UseCases } from '../../../application/use-cases.js';
 import { problems, Uuid } from '../../../contracts/index.js';
 import { actorOf } from '../auth.js';
 import { queueDto, visitDto } from '../dto.js';
-import type { SseRegistry, SseStream } from '../sse.js';
+import type { VisitEvent } from '../../../domain/events.js';
+import { formatFrame, type SseRegistry, type SseStream } from '../sse.js';
 
 const StreamQuery = z.strictObject({
   ticket: z.string().min(16).max(128).optional(),
@@ -49,6 +50,29 @@ export const BoardState = z.object({
 });
 
 const sseResponse = { 200: z.string().describe('text/event-stream') };
+
+/**
+ * An event is formatted once, however many staff streams it goes to: with thousands of
+ * followers, per-follower JSON encoding would dominate the fan-out.
+ */
+const eventFrames = new WeakMap<VisitEvent, string>();
+const eventFrame = (e: VisitEvent): string => {
+  let frame = eventFrames.get(e);
+  if (frame === undefined) {
+    frame = formatFrame({
+      id: e.eventId,
+      event: e.type,
+      data: {
+        eventId: e.eventId,
+        type: e.type,
+        visit: visitDto(e.visit, true),
+        occurredAt: e.occurredAt.toISOString(),
+      },
+    });
+    eventFrames.set(e, frame);
+  }
+  return frame;
+};
 
 /** Live streams (API.md): department (staff), board (PHI-free), ticket (PHI-free). */
 export const streamRoutes: FastifyPluginAsyncZod<{ useCases: UseCases; sse: SseRegistry }> = async (
@@ -101,17 +125,7 @@ export const streamRoutes: FastifyPluginAsyncZod<{ useCases: UseCases; sse: SseR
         if (m.kind === 'snapshot') {
           out.stream.send({ id: m.queue.lastEventId, event: 'snapshot', data: queueDto(m.queue) });
         } else {
-          const e = m.event;
-          out.stream.send({
-            id: e.eventId,
-            event: e.type,
-            data: {
-              eventId: e.eventId,
-              type: e.type,
-              visit: visitDto(e.visit, true),
-              occurredAt: e.occurredAt.toISOString(),
-            },
-          });
+          out.stream.sendFormatted(eventFrame(m.event));
         }
       };
       const subscription = await live.followDepartment({
