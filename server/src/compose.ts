@@ -139,6 +139,7 @@ export const composeApp = async (
     useCases: services.useCases,
     logger,
     jwtSecret: config.jwtSecret,
+    production: config.env === 'production',
     ready: () =>
       Promise.all([database.ping(), services.coordination.ping()]).then(
         () => true,

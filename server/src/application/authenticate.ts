@@ -7,13 +7,25 @@ const unauthenticated = (): DomainError =>
 
 /**
  * A verified access token still has to name an active user whose password has not changed
- * since the token was issued: deactivation and password changes take effect at once.
+ * since the token was issued, in a session that is still open: deactivation, logout,
+ * refresh-token reuse and password changes take effect at once.
  */
 export const makeAuthenticateStaff =
   ({ tx }: { readonly tx: Transactor }) =>
-  async ({ userId, issuedAt }: { userId: string; issuedAt: Date }): Promise<Actor> => {
-    const user = await tx.run(({ users }) => users.findById(userId));
-    if (user === null || !user.active) throw unauthenticated();
+  async ({
+    userId,
+    issuedAt,
+    sessionId,
+  }: {
+    userId: string;
+    issuedAt: Date;
+    sessionId: string;
+  }): Promise<Actor> => {
+    const { user, sessionOpen } = await tx.read(async ({ users, sessions }) => ({
+      user: await users.findById(userId),
+      sessionOpen: await sessions.familyActive(sessionId, new Date()),
+    }));
+    if (user === null || !user.active || !sessionOpen) throw unauthenticated();
     // JWT iat has whole-second precision; compare at that precision.
     if (
       Math.floor(user.passwordChangedAt.getTime() / 1000) > Math.floor(issuedAt.getTime() / 1000)
@@ -27,7 +39,9 @@ export const makeAuthenticateStaff =
 export const makeAuthenticateDevice =
   ({ tx, tokens }: { readonly tx: Transactor; readonly tokens: DeviceTokens }) =>
   async (token: string): Promise<Actor> => {
-    const device = await tx.run(({ devices }) => devices.findActiveByTokenHash(tokens.hash(token)));
+    const device = await tx.read(({ devices }) =>
+      devices.findActiveByTokenHash(tokens.hash(token)),
+    );
     if (device === null) throw unauthenticated();
     return { type: device.kind, id: device.id, departmentIds: device.departmentIds };
   };

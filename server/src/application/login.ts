@@ -1,21 +1,68 @@
 import { DomainError } from '../domain/errors.js';
-import type { PasswordHasher, RequestMeta, StaffUser, Transactor } from './ports.js';
+import type {
+  Clock,
+  DeviceTokens,
+  PasswordHasher,
+  Randomness,
+  RequestMeta,
+  StaffUser,
+  Transactor,
+} from './ports.js';
+
+/** SPEC: 5 failed logins lock the username for 15 minutes (also usernames that do not exist). */
+export const LOCKOUT_FAILURES = 5;
+export const LOCKOUT_WINDOW_MS = 15 * 60_000;
+/** How long a refresh token (and so a login) lives without being used. */
+export const REFRESH_TTL_MS = 12 * 60 * 60_000;
 
 interface Deps {
   readonly tx: Transactor;
   readonly hasher: PasswordHasher;
+  readonly clock: Clock;
+  readonly random: Randomness;
+  readonly tokens: DeviceTokens;
+}
+
+export interface Session {
+  readonly user: StaffUser;
+  /** The opaque refresh token (cookie), returned once. */
+  readonly refreshToken: string;
+  /** The session family, carried in access tokens as `sid`. */
+  readonly sessionId: string;
 }
 
 const invalid = (): DomainError =>
   new DomainError('INVALID_CREDENTIALS', 'Wrong username or password');
 
+/** Opens a session family for a user (login) and returns its first refresh token. */
+export const openSession = async (
+  deps: Pick<Deps, 'tx' | 'random' | 'tokens'>,
+  user: StaffUser,
+  now: Date,
+  meta: RequestMeta,
+  familyId: string = deps.random.uuid(),
+): Promise<{ refreshToken: string; sessionId: string }> => {
+  const refreshToken = deps.random.publicToken();
+  await deps.tx.run(({ sessions }) =>
+    sessions.create({
+      id: deps.random.uuid(),
+      familyId,
+      userId: user.id,
+      tokenHash: deps.tokens.hash(refreshToken),
+      expiresAt: new Date(now.getTime() + REFRESH_TTL_MS),
+      ip: meta.ip,
+    }),
+  );
+  return { refreshToken, sessionId: familyId };
+};
+
 /**
- * Username + password → the staff user. A wrong username and a wrong password get the
- * same answer after the same hashing work, so the response does not reveal which
- * usernames exist. Both outcomes are audited.
+ * Username + password → a session. A wrong username and a wrong password get the same
+ * answer after the same hashing work, and lock out the same way, so responses do not
+ * reveal which usernames exist. Every outcome is audited.
  */
 export const makeLogin =
-  ({ tx, hasher }: Deps) =>
+  (deps: Deps) =>
   async ({
     username,
     password,
@@ -24,24 +71,50 @@ export const makeLogin =
     username: string;
     password: string;
     meta: RequestMeta;
-  }): Promise<StaffUser> => {
+  }): Promise<Session> => {
+    const { tx, hasher, clock } = deps;
+    const key = username.toLowerCase();
+    const now = clock.now();
+    const audit = (action: string, userId: string | null) =>
+      tx.run(({ audit: log }) =>
+        log.record({
+          actor: userId === null ? { type: 'anonymous', id: null } : { type: 'staff', id: userId },
+          action,
+          entity: 'user',
+          entityId: userId,
+          // The attempted username is not a secret, and makes failed logins traceable.
+          after: { username },
+          meta,
+        }),
+      );
+
+    const failures = await tx.run(({ loginThrottle }) =>
+      loginThrottle.failuresSince(key, new Date(now.getTime() - LOCKOUT_WINDOW_MS)),
+    );
+    const fifthLatest = failures[failures.length - LOCKOUT_FAILURES];
+    if (fifthLatest !== undefined) {
+      const retryAfterSeconds = Math.max(
+        1,
+        Math.ceil((fifthLatest.getTime() + LOCKOUT_WINDOW_MS - now.getTime()) / 1000),
+      );
+      await audit('auth.login_locked', null);
+      throw new DomainError('ACCOUNT_LOCKED', 'Too many failed logins; try again later', {
+        retryAfterSeconds,
+      });
+    }
+
     const found = await tx.run(({ users }) => users.findCredentials(username));
     const ok =
       found !== null && found.user.active
         ? await hasher.verify(found.passwordHash, password)
         : (await hasher.verifyDummy(password), false);
-    await tx.run(({ audit }) =>
-      audit.record({
-        actor:
-          found === null ? { type: 'anonymous', id: null } : { type: 'staff', id: found.user.id },
-        action: ok ? 'auth.login_succeeded' : 'auth.login_failed',
-        entity: 'user',
-        entityId: found?.user.id ?? null,
-        // The attempted username is not a secret, and makes failed logins traceable.
-        after: { username },
-        meta,
-      }),
-    );
-    if (!ok || found === null) throw invalid();
-    return found.user;
+    if (!ok || found === null) {
+      await tx.run(({ loginThrottle }) => loginThrottle.recordFailure(key, now));
+      await audit('auth.login_failed', found?.user.id ?? null);
+      throw invalid();
+    }
+    await tx.run(({ loginThrottle }) => loginThrottle.clear(key));
+    await audit('auth.login_succeeded', found.user.id);
+    const session = await openSession(deps, found.user, now, meta);
+    return { user: found.user, ...session };
   };

@@ -123,6 +123,38 @@ export interface AuditLog {
   record(entry: AuditEntry): Promise<void>;
 }
 
+/** Filters for reading the audit log; every filter is optional and they combine with AND. */
+export interface AuditQuery {
+  /** Inclusive bounds on when the event was recorded. */
+  readonly from?: Date | undefined;
+  readonly to?: Date | undefined;
+  readonly actorId?: string | undefined;
+  readonly action?: string | undefined;
+  /** Events whose entity is this visit. */
+  readonly visitId?: string | undefined;
+  readonly cursor: string | null;
+  readonly limit: number;
+}
+
+/** One audit row as recorded (ids are bigints, carried as decimal strings). */
+export interface AuditRecord {
+  readonly id: string;
+  readonly at: Date;
+  readonly actor: AuditActor;
+  readonly action: string;
+  readonly entity: string;
+  readonly entityId: string | null;
+  readonly before: unknown;
+  readonly after: unknown;
+  readonly ip: string | null;
+  readonly requestId: string | null;
+}
+
+/** The audit log, read side: newest first, keyset-paged on the row id. */
+export interface AuditReader {
+  list(query: AuditQuery): Promise<{ items: AuditRecord[]; nextCursor: string | null }>;
+}
+
 export interface DepartmentStore {
   findById(id: string): Promise<Department | null>;
   list(filter: {
@@ -243,6 +275,40 @@ export interface DeviceStore {
   ): Promise<Device | null>;
 }
 
+export interface SessionRecord {
+  readonly id: string;
+  readonly familyId: string;
+  readonly userId: string;
+  readonly expiresAt: Date;
+  readonly rotatedAt: Date | null;
+  readonly revokedAt: Date | null;
+}
+
+/** Refresh-token families. Tokens are stored as hashes only. */
+export interface SessionStore {
+  create(s: {
+    id: string;
+    familyId: string;
+    userId: string;
+    tokenHash: string;
+    expiresAt: Date;
+    ip: string | null;
+  }): Promise<void>;
+  /** Locks the token's row: two refreshes with one token are decided one after the other. */
+  lockByTokenHash(tokenHash: string): Promise<SessionRecord | null>;
+  markRotated(id: string, at: Date): Promise<void>;
+  revokeFamily(familyId: string, at: Date): Promise<void>;
+  revokeUserFamiliesExcept(userId: string, keepFamilyId: string | null, at: Date): Promise<void>;
+  familyActive(familyId: string, at: Date): Promise<boolean>;
+}
+
+/** Failed logins per (lower-cased) username, for the lockout. */
+export interface LoginThrottle {
+  failuresSince(username: string, since: Date): Promise<Date[]>;
+  recordFailure(username: string, at: Date): Promise<void>;
+  clear(username: string): Promise<void>;
+}
+
 /** Everything a use case may touch inside one database transaction. */
 export interface TxStores {
   readonly visits: VisitStore;
@@ -252,6 +318,9 @@ export interface TxStores {
   readonly departments: DepartmentStore;
   readonly users: UserStore;
   readonly devices: DeviceStore;
+  readonly sessions: SessionStore;
+  readonly loginThrottle: LoginThrottle;
+  readonly auditReader: AuditReader;
 }
 
 export interface Transactor {
@@ -263,6 +332,11 @@ export interface Transactor {
     work: (stores: TxStores & { readonly queue: QueueReader }) => Promise<T>,
     options?: { readonly snapshot?: boolean },
   ): Promise<T>;
+  /**
+   * Runs single reads without a transaction (no BEGIN/COMMIT round trips): for lookups on
+   * the hot path, such as authenticating each request.
+   */
+  read<T>(work: (stores: TxStores & { readonly queue: QueueReader }) => Promise<T>): Promise<T>;
 }
 
 /** Told about committed changes, after commit. Fire-and-forget: the event log is the record. */

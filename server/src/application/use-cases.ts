@@ -8,6 +8,7 @@ import { makeCheckIn } from './check-in.js';
 import { makeGetCurrentUser } from './get-current-user.js';
 import { makeGetQueue } from './get-queue.js';
 import { makeGetVisit } from './get-visit.js';
+import { makeListAudit } from './list-audit.js';
 import { makeListDepartments } from './list-departments.js';
 import { makeLogin } from './login.js';
 import { makeDepartmentFeeds } from './live/department-feeds.js';
@@ -25,6 +26,7 @@ import type {
   StreamTicketStore,
   Transactor,
 } from './ports.js';
+import { makeSessions } from './sessions.js';
 import { makeStreamTickets } from './stream-tickets.js';
 import { makeTransferVisit } from './transfer-visit.js';
 import { makeTransitionVisit } from './transition-visit.js';
@@ -64,12 +66,14 @@ export const makeUseCases = (deps: UseCaseDeps) => {
     getVisit: makeGetVisit(deps),
     listDepartments: makeListDepartments(deps),
     login: makeLogin(deps),
+    sessions: makeSessions(deps),
     authenticateStaff: makeAuthenticateStaff(deps),
     authenticateDevice: makeAuthenticateDevice(deps),
     getCurrentUser: makeGetCurrentUser(deps),
     departmentAdmin: makeDepartmentAdmin(deps),
     userAdmin: makeUserAdmin(deps),
     deviceAdmin: makeDeviceAdmin(deps),
+    listAudit: makeListAudit(deps),
     live: makeLiveUseCases({ ...deps, feeds, getQueue }),
     streamTickets: makeStreamTickets({
       tickets: deps.streamTicketStore,

@@ -2,3 +2,4 @@ export * from './common.js';
 export * from './visit.contract.js';
 export * from './department.contract.js';
 export * from './admin.contract.js';
+export * from './audit.contract.js';

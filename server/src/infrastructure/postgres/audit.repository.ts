@@ -1,5 +1,12 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { AuditEntry, AuditLog } from '../../application/ports.js';
+import type {
+  AuditActor,
+  AuditEntry,
+  AuditLog,
+  AuditReader,
+  AuditRecord,
+} from '../../application/ports.js';
+import { DomainError } from '../../domain/errors.js';
 import type { Database } from './schema.js';
 
 const json = (value: unknown): string | null =>
@@ -16,5 +23,68 @@ export const auditColumns = sql`(actor_type, actor_id, action, entity, entity_id
 export const makeAuditLog = (db: Kysely<Database>): AuditLog => ({
   record: async (entry) => {
     await sql`INSERT INTO audit_events ${auditColumns} VALUES ${auditValues(entry)}`.execute(db);
+  },
+});
+
+/** The audit cursor is the last row's id (a bigint), base64url so clients treat it as opaque. */
+const encodeAuditCursor = (id: string): string => Buffer.from(id).toString('base64url');
+
+const decodeAuditCursor = (cursor: string | null): string | null => {
+  if (cursor === null) return null;
+  const id = Buffer.from(cursor, 'base64url').toString('utf8');
+  // bigint range: at most 19 digits, no leading zero; anything else is a forged cursor.
+  if (!/^[1-9]\d{0,18}$/.test(id)) {
+    throw new DomainError('VALIDATION_FAILED', 'cursor is not valid', { field: 'cursor' });
+  }
+  return id;
+};
+
+export const makeAuditReader = (db: Kysely<Database>): AuditReader => ({
+  list: async (q) => {
+    const after = decodeAuditCursor(q.cursor);
+    let query = db
+      .selectFrom('audit_events')
+      // id as text: pg returns int8 as a string and PGlite as a number; text is the same on both.
+      .select((eb) => [
+        eb.cast<string>('id', 'text').as('id'),
+        'at',
+        'actor_type',
+        'actor_id',
+        'action',
+        'entity',
+        'entity_id',
+        'before',
+        'after',
+        'ip',
+        'request_id',
+      ])
+      .orderBy('id', 'desc')
+      .limit(q.limit + 1);
+    if (after !== null) query = query.where('id', '<', after);
+    if (q.from !== undefined) query = query.where('at', '>=', q.from);
+    if (q.to !== undefined) query = query.where('at', '<=', q.to);
+    if (q.actorId !== undefined) query = query.where('actor_id', '=', q.actorId);
+    if (q.action !== undefined) query = query.where('action', '=', q.action);
+    if (q.visitId !== undefined) {
+      query = query.where('entity', '=', 'visit').where('entity_id', '=', q.visitId);
+    }
+    const rows = await query.execute();
+    const items: AuditRecord[] = rows.slice(0, q.limit).map((r) => ({
+      id: String(r.id),
+      at: r.at,
+      actor: { type: r.actor_type as AuditActor['type'], id: r.actor_id },
+      action: r.action,
+      entity: r.entity,
+      entityId: r.entity_id,
+      before: r.before,
+      after: r.after,
+      ip: r.ip,
+      requestId: r.request_id,
+    }));
+    const last = items[items.length - 1];
+    return {
+      items,
+      nextCursor: rows.length > q.limit && last !== undefined ? encodeAuditCursor(last.id) : null,
+    };
   },
 });

@@ -1,5 +1,6 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as core from './migrations/0001-core.js';
+import * as sessions from './migrations/0002-sessions.js';
 
 /**
  * Migrations are listed here rather than read from a folder: the same list works from
@@ -7,6 +8,7 @@ import * as core from './migrations/0001-core.js';
  */
 const migrations: Record<string, Migration> = {
   '0001-core': core,
+  '0002-sessions': sessions,
 };
 
 const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };

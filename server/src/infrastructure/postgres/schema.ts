@@ -127,6 +127,23 @@ export interface DeviceDepartmentsTable {
   department_id: string;
 }
 
+export interface SessionsTable {
+  id: string;
+  family_id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  rotated_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  ip: string | null;
+}
+
+export interface LoginFailuresTable {
+  username: string;
+  at: Timestamp;
+}
+
 export interface Database {
   departments: DepartmentsTable;
   rooms: RoomsTable;
@@ -139,6 +156,8 @@ export interface Database {
   user_departments: UserDepartmentsTable;
   devices: DevicesTable;
   device_departments: DeviceDepartmentsTable;
+  sessions: SessionsTable;
+  login_failures: LoginFailuresTable;
 }
 
 export type VisitRow = Selectable<VisitsTable>;

@@ -1,12 +1,13 @@
 import { sql, type Kysely } from 'kysely';
 import type { Transactor, TxStores } from '../../application/ports.js';
-import { makeAuditLog } from './audit.repository.js';
+import { makeAuditLog, makeAuditReader } from './audit.repository.js';
 import { makeCallQueueStore } from './call-queue.repository.js';
 import { makeDepartmentStore } from './department.repository.js';
 import { makeDeviceStore } from './device.repository.js';
 import { makeIdempotencyStore } from './idempotency.repository.js';
 import { makeQueueReader } from './queue.repository.js';
 import type { Database } from './schema.js';
+import { makeLoginThrottle, makeSessionStore } from './session.repository.js';
 import { makeUserStore } from './user.repository.js';
 import { makeVisitStore } from './visit.repository.js';
 
@@ -15,10 +16,13 @@ const storesOn = (db: Kysely<Database>) => ({
   callQueue: makeCallQueueStore(db),
   idempotency: makeIdempotencyStore(db),
   audit: makeAuditLog(db),
+  auditReader: makeAuditReader(db),
   departments: makeDepartmentStore(db),
   users: makeUserStore(db),
   devices: makeDeviceStore(db),
   queue: makeQueueReader(db),
+  sessions: makeSessionStore(db),
+  loginThrottle: makeLoginThrottle(db),
 });
 
 export type AllStores = ReturnType<typeof storesOn>;
@@ -30,6 +34,7 @@ void _check;
  * it (on PGlite, touching the outer handle inside a transaction would deadlock).
  */
 export const makeTransactor = (db: Kysely<Database>): Transactor => ({
+  read: (work) => work(storesOn(db)),
   run: (work, options) => {
     const builder = db.transaction();
     return (

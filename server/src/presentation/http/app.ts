@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCsrf from '@fastify/csrf-protection';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -31,6 +33,8 @@ export interface AppDeps {
   /** The built web app, served at / when present. */
   readonly webDistDir?: string | undefined;
   readonly trustProxy?: readonly string[];
+  /** Production: cookies are Secure. */
+  readonly production?: boolean;
   /** SSE comment interval; API.md: at least every 15 s. */
   readonly heartbeatMs?: number;
 }
@@ -83,10 +87,25 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
     app.swagger(),
   );
 
+  await app.register(fastifyCookie);
+  await app.register(fastifyCsrf, {
+    // The secret half of the double submit: httpOnly, only sent to the auth routes.
+    cookieKey: 'mq_csrf_secret',
+    cookieOpts: {
+      path: '/api/v1/auth',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: deps.production === true,
+    },
+    getToken: (request) => {
+      const header = request.headers['x-csrf-token'];
+      return typeof header === 'string' ? header : '';
+    },
+  });
   await app.register(authPlugin, { jwtSecret: deps.jwtSecret, useCases: deps.useCases });
   const opts = { useCases: deps.useCases };
   await app.register(healthRoutes, { ready: deps.ready });
-  await app.register(authRoutes, opts);
+  await app.register(authRoutes, { ...opts, secureCookies: deps.production === true });
   await app.register(departmentRoutes, opts);
   await app.register(checkinRoutes, opts);
   await app.register(visitRoutes, opts);

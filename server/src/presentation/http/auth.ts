@@ -16,13 +16,15 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     actor: Actor | null;
+    /** The staff session (refresh family) the access token belongs to. */
+    sessionId: string | null;
   }
 }
 
 declare module '@fastify/jwt' {
   interface FastifyJWT {
-    payload: { sub: string; role: string };
-    user: { sub: string; role: string; iat: number };
+    payload: { sub: string; role: string; sid: string };
+    user: { sub: string; role: string; sid: string; iat: number };
   }
 }
 
@@ -59,19 +61,28 @@ export const authPlugin = fp(
       verify: { algorithms: ['HS256'], allowedIss: ISSUER, allowedAud: AUDIENCE },
     });
     app.decorateRequest('actor', null);
+    app.decorateRequest('sessionId', null);
 
     const resolve = async (request: FastifyRequest, token: string): Promise<Actor> => {
       if (isDeviceToken(token)) return opts.useCases.authenticateDevice(token);
-      let claims: { sub: string; iat: number };
+      let claims: { sub: string; sid: string; iat: number };
       try {
-        claims = await request.jwtVerify<{ sub: string; role: string; iat: number }>();
+        claims = await request.jwtVerify<{ sub: string; role: string; sid: string; iat: number }>();
       } catch {
         throw unauthenticated();
       }
-      if (typeof claims.sub !== 'string' || typeof claims.iat !== 'number') throw unauthenticated();
+      if (
+        typeof claims.sub !== 'string' ||
+        typeof claims.sid !== 'string' ||
+        typeof claims.iat !== 'number'
+      ) {
+        throw unauthenticated();
+      }
+      request.sessionId = claims.sid;
       return opts.useCases.authenticateStaff({
         userId: claims.sub,
         issuedAt: new Date(claims.iat * 1000),
+        sessionId: claims.sid,
       });
     };
 

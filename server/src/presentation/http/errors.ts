@@ -58,6 +58,8 @@ export const problem = (
 export const sendProblem = (reply: FastifyReply, body: ProblemBody): FastifyReply => {
   if (body.code === 'IDEMPOTENCY_IN_PROGRESS') void reply.header('retry-after', '1');
   if (body.code === 'UNAVAILABLE') void reply.header('retry-after', '5');
+  if (typeof body.retryAfterSeconds === 'number')
+    void reply.header('retry-after', String(body.retryAfterSeconds));
   return reply
     .status(body.status)
     .type('application/problem+json')
@@ -79,6 +81,7 @@ const transportCode = (err: FastifyError): ProblemCode | null => {
   if (status === 413) return 'PAYLOAD_TOO_LARGE';
   if (status === 415) return 'UNSUPPORTED_MEDIA_TYPE';
   if (status === 401) return 'UNAUTHENTICATED';
+  if (status === 403) return 'FORBIDDEN';
   if (status === 404) return 'NOT_FOUND';
   if (status === 429) return 'RATE_LIMITED';
   if (status >= 400 && status < 500) return 'VALIDATION_FAILED';
@@ -92,6 +95,8 @@ const transportDetail = (code: ProblemCode, err: FastifyError): string => {
       return 'The request body is larger than 64 KiB';
     case 'UNSUPPORTED_MEDIA_TYPE':
       return 'Send the body as application/json';
+    case 'FORBIDDEN':
+      return err.code.startsWith('FST_CSRF') ? 'Missing or wrong X-CSRF-Token' : 'Forbidden';
     case 'VALIDATION_FAILED':
       if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return 'The body is not valid JSON';
       if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')

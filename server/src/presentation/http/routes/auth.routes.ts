@@ -1,13 +1,68 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import type { Session } from '../../../application/login.js';
 import type { UseCases } from '../../../application/use-cases.js';
+import { DomainError } from '../../../domain/errors.js';
 import { LoginBody, LoginResponse, problems, User } from '../../../contracts/index.js';
 import { ACCESS_TOKEN_SECONDS, actorOf, metaOf } from '../auth.js';
 import { userDto } from '../dto.js';
 
-export const authRoutes: FastifyPluginAsyncZod<{ useCases: UseCases }> = async (
-  app,
-  { useCases },
-) => {
+export const REFRESH_COOKIE = 'mq_refresh';
+export const CSRF_COOKIE = 'mq_csrf';
+const AUTH_PATH = '/api/v1/auth';
+const REFRESH_MAX_AGE_S = 12 * 60 * 60;
+
+const PasswordBody = z.strictObject({
+  currentPassword: z.string().min(1).max(1024),
+  newPassword: z.string().min(1).max(256),
+});
+
+/**
+ * Login, refresh, logout, password change (API.md, Auth). The refresh token lives only in
+ * an httpOnly, SameSite=Strict cookie scoped to /api/v1/auth; refresh and logout also need
+ * `X-CSRF-Token` equal to the readable `mq_csrf` cookie, which @fastify/csrf-protection
+ * verifies against a secret in another httpOnly cookie.
+ */
+export const authRoutes: FastifyPluginAsyncZod<{
+  useCases: UseCases;
+  secureCookies: boolean;
+}> = async (app, { useCases, secureCookies }) => {
+  const respondWithSession = async (reply: FastifyReply, session: Session) => {
+    const accessToken = await reply.jwtSign({
+      sub: session.user.id,
+      role: session.user.role,
+      sid: session.sessionId,
+    });
+    const csrf = reply.generateCsrf();
+    void reply
+      .setCookie(REFRESH_COOKIE, session.refreshToken, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: secureCookies,
+        path: AUTH_PATH,
+        maxAge: REFRESH_MAX_AGE_S,
+      })
+      .setCookie(CSRF_COOKIE, csrf, {
+        httpOnly: false,
+        sameSite: 'strict',
+        secure: secureCookies,
+        path: '/',
+      })
+      .header('cache-control', 'no-store');
+    return { accessToken, expiresInSeconds: ACCESS_TOKEN_SECONDS, user: userDto(session.user) };
+  };
+
+  const refreshCookie = (request: FastifyRequest): string => {
+    const token = request.cookies[REFRESH_COOKIE];
+    if (token === undefined || token === '')
+      throw new DomainError('UNAUTHENTICATED', 'No session cookie');
+    return token;
+  };
+
+  const clearCookies = (reply: FastifyReply) =>
+    reply.clearCookie(REFRESH_COOKIE, { path: AUTH_PATH }).clearCookie(CSRF_COOKIE, { path: '/' });
+
   app.post(
     '/api/v1/auth/login',
     {
@@ -19,10 +74,70 @@ export const authRoutes: FastifyPluginAsyncZod<{ useCases: UseCases }> = async (
         response: { 200: LoginResponse, ...problems(400, 401, 429) },
       },
     },
-    async (request) => {
-      const user = await useCases.login({ ...request.body, meta: metaOf(request) });
-      const accessToken = await Promise.resolve(app.jwt.sign({ sub: user.id, role: user.role }));
-      return { accessToken, expiresInSeconds: ACCESS_TOKEN_SECONDS, user: userDto(user) };
+    async (request, reply) =>
+      respondWithSession(reply, await useCases.login({ ...request.body, meta: metaOf(request) })),
+  );
+
+  app.post(
+    '/api/v1/auth/refresh',
+    {
+      config: { access: 'public' },
+      onRequest: app.csrfProtection,
+      schema: {
+        tags: ['auth'],
+        summary: 'Rotate the refresh cookie; new access token',
+        response: { 200: LoginResponse, ...problems(401, 403) },
+      },
+    },
+    async (request, reply) =>
+      respondWithSession(
+        reply,
+        await useCases.sessions.refresh({
+          refreshToken: refreshCookie(request),
+          meta: metaOf(request),
+        }),
+      ),
+  );
+
+  app.post(
+    '/api/v1/auth/logout',
+    {
+      config: { access: 'public' },
+      onRequest: app.csrfProtection,
+      schema: {
+        tags: ['auth'],
+        summary: 'End this session',
+        response: { 204: z.null(), ...problems(401, 403) },
+      },
+    },
+    async (request, reply) => {
+      await useCases.sessions.logout({
+        refreshToken: refreshCookie(request),
+        meta: metaOf(request),
+      });
+      return clearCookies(reply).status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/api/v1/auth/password',
+    {
+      config: { access: ['staff'] },
+      schema: {
+        tags: ['auth'],
+        summary: 'Change my password (ends my other sessions)',
+        body: PasswordBody,
+        response: { 204: z.null(), ...problems(400, 401) },
+      },
+    },
+    async (request, reply) => {
+      await useCases.sessions.changePassword({
+        actor: actorOf(request),
+        sessionId: request.sessionId,
+        ...request.body,
+        meta: metaOf(request),
+      });
+      return reply.status(204).send(null);
     },
   );
 

@@ -1,0 +1,92 @@
+import type { Kysely } from 'kysely';
+import type { LoginThrottle, SessionStore } from '../../application/ports.js';
+import type { Database } from './schema.js';
+
+export const makeSessionStore = (db: Kysely<Database>): SessionStore => ({
+  create: async (s) => {
+    await db
+      .insertInto('sessions')
+      .values({
+        id: s.id,
+        family_id: s.familyId,
+        user_id: s.userId,
+        token_hash: s.tokenHash,
+        expires_at: s.expiresAt,
+        ip: s.ip,
+      })
+      .execute();
+  },
+
+  lockByTokenHash: async (tokenHash) => {
+    const row = await db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('token_hash', '=', tokenHash)
+      .forUpdate()
+      .executeTakeFirst();
+    return row === undefined
+      ? null
+      : {
+          id: row.id,
+          familyId: row.family_id,
+          userId: row.user_id,
+          expiresAt: row.expires_at,
+          rotatedAt: row.rotated_at,
+          revokedAt: row.revoked_at,
+        };
+  },
+
+  markRotated: async (id, at) => {
+    await db.updateTable('sessions').set({ rotated_at: at }).where('id', '=', id).execute();
+  },
+
+  revokeFamily: async (familyId, at) => {
+    await db
+      .updateTable('sessions')
+      .set({ revoked_at: at })
+      .where('family_id', '=', familyId)
+      .where('revoked_at', 'is', null)
+      .execute();
+  },
+
+  revokeUserFamiliesExcept: async (userId, keepFamilyId, at) => {
+    let q = db
+      .updateTable('sessions')
+      .set({ revoked_at: at })
+      .where('user_id', '=', userId)
+      .where('revoked_at', 'is', null);
+    if (keepFamilyId !== null) q = q.where('family_id', '!=', keepFamilyId);
+    await q.execute();
+  },
+
+  familyActive: async (familyId, at) => {
+    const row = await db
+      .selectFrom('sessions')
+      .select('id')
+      .where('family_id', '=', familyId)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', at)
+      .limit(1)
+      .executeTakeFirst();
+    return row !== undefined;
+  },
+});
+
+export const makeLoginThrottle = (db: Kysely<Database>): LoginThrottle => ({
+  failuresSince: async (username, since) => {
+    const rows = await db
+      .selectFrom('login_failures')
+      .select('at')
+      .where('username', '=', username)
+      .where('at', '>', since)
+      .orderBy('at')
+      .execute();
+    return rows.map((r) => r.at);
+  },
+  recordFailure: async (username, at) => {
+    await db.insertInto('login_failures').values({ username, at }).execute();
+  },
+  clear: async (username) => {
+    await db.deleteFrom('login_failures').where('username', '=', username).execute();
+  },
+});
