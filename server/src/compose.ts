@@ -24,6 +24,7 @@ import { makeTransactor } from './infrastructure/postgres/transactor.js';
 import { makeRedisBus } from './infrastructure/redis/redis-bus.js';
 import { openRedis } from './infrastructure/redis/redis-client.js';
 import { makeRedisIdempotencyGuard } from './infrastructure/redis/redis-idempotency.js';
+import { redisKeys } from './infrastructure/redis/keys.js';
 import { makeRedisStreamTickets } from './infrastructure/redis/redis-stream-tickets.js';
 import { makeArgon2Hasher } from './infrastructure/security/argon2-hasher.js';
 import {
@@ -32,6 +33,7 @@ import {
   systemRandomness,
 } from './infrastructure/security/crypto.js';
 import { buildApp } from './presentation/http/app.js';
+import { makeMetrics } from './presentation/http/metrics.js';
 
 /**
  * The wiring shared by main.ts, the CLI commands and the integration tests:
@@ -53,6 +55,8 @@ interface Coordination {
   readonly bus: EventPublisher & EventBus;
   readonly idempotencyGuard: IdempotencyGuard;
   readonly streamTicketStore: StreamTicketStore;
+  /** The commands connection, for counters shared across instances (rate limits). */
+  readonly redis?: Redis;
   readonly ping: () => Promise<void>;
   readonly close: () => Promise<void>;
 }
@@ -77,6 +81,7 @@ const overRedis = (url: string, logger?: Logger): Coordination => {
       logger?.warn({ err }, 'redis idempotency guard unavailable; Postgres decides'),
     ),
     streamTicketStore: makeRedisStreamTickets(publisher),
+    redis: publisher,
     ping: async () => {
       await publisher.ping();
     },
@@ -93,16 +98,33 @@ export interface Services {
 
 export const makeServices = (
   database: DatabaseHandle,
-  options: { timeZone: string; redisUrl?: string | undefined; clock?: Clock; logger?: Logger },
+  options: {
+    timeZone: string;
+    redisUrl?: string | undefined;
+    clock?: Clock;
+    logger?: Logger;
+    /** Told about every committed event too (metrics). */
+    observeEvents?: EventPublisher['publish'];
+  },
 ): Services => {
   const coordination =
     options.redisUrl === undefined ? inProcess() : overRedis(options.redisUrl, options.logger);
+  const observe = options.observeEvents;
+  const events: EventPublisher =
+    observe === undefined
+      ? coordination.bus
+      : {
+          publish: (committed) => {
+            observe(committed);
+            coordination.bus.publish(committed);
+          },
+        };
   const useCases = makeUseCases({
     tx: makeTransactor(database.db),
     clock: options.clock ?? systemClock,
     random: systemRandomness,
     fingerprints: sha256Fingerprinter,
-    events: coordination.bus,
+    events,
     bus: coordination.bus,
     idempotencyGuard: coordination.idempotencyGuard,
     streamTicketStore: coordination.streamTicketStore,
@@ -122,6 +144,17 @@ export const defaultWebDist = (): string | undefined => {
   return fs.existsSync(path.join(dist, 'index.html')) ? dist : undefined;
 };
 
+/** server/package.json's version (one level above src/ under tsx and dist/ when built). */
+const packageVersion = (): string => {
+  const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../package.json');
+  try {
+    const parsed = JSON.parse(fs.readFileSync(file, 'utf8')) as { version?: unknown };
+    return typeof parsed.version === 'string' ? parsed.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+};
+
 export const composeApp = async (
   config: Config,
   database: DatabaseHandle,
@@ -129,12 +162,16 @@ export const composeApp = async (
   options: { clock?: Clock; webDistDir?: string | undefined; heartbeatMs?: number } = {},
 ): Promise<{ app: FastifyInstance; services: Services }> => {
   await migrateToLatest(database.db);
+  const metrics = makeMetrics();
+  if (database.poolStats !== undefined) metrics.readPoolFrom(database.poolStats);
   const services = makeServices(database, {
     timeZone: config.timeZone,
     redisUrl: config.redisUrl,
     logger: logger as Logger,
+    observeEvents: metrics.countEvents,
     ...(options.clock && { clock: options.clock }),
   });
+  const { redis } = services.coordination;
   const app = await buildApp({
     useCases: services.useCases,
     logger,
@@ -148,6 +185,16 @@ export const composeApp = async (
     webDistDir: options.webDistDir,
     trustProxy: config.trustProxy,
     ...(options.heartbeatMs !== undefined && { heartbeatMs: options.heartbeatMs }),
+    corsOrigins: config.corsOrigins,
+    rateLimits: config.rateLimits,
+    rateLimitStore: redis === undefined ? undefined : { redis, nameSpace: redisKeys.rateLimit },
+    metrics,
+    metricsToken: config.metricsToken,
+    health: {
+      version: packageVersion(),
+      database: { kind: database.kind, ping: () => database.ping() },
+      redis: redis === undefined ? undefined : { ping: services.coordination.ping },
+    },
   });
   app.addHook('onClose', async () => {
     await services.coordination.close();

@@ -27,8 +27,9 @@ export const describeDepartmentContract = (ctx: GetContext): void => {
           serviceDay: DAY,
         }),
       );
+      expect(dep.id).toMatch(/^[0-9a-f-]{36}$/);
       expect(dep).toEqual({
-        id: expect.any(String),
+        id: dep.id,
         code,
         name: 'Cardiology',
         active: true,
@@ -97,9 +98,7 @@ export const describeDepartmentContract = (ctx: GetContext): void => {
       expect(all.find((d) => d.id === a.id)?.rooms.map((r) => r.name)).toEqual(['One']);
       expect(all.find((d) => d.id === b.id)?.active).toBe(false);
 
-      const active = await tx.run(({ departments }) =>
-        departments.list({ ids, activeOnly: true }),
-      );
+      const active = await tx.run(({ departments }) => departments.list({ ids, activeOnly: true }));
       expect(active.map((d) => d.id).sort()).toEqual([a.id, c.id].sort());
 
       expect(await tx.run(({ departments }) => departments.list({ ids: [] }))).toEqual([]);
@@ -200,7 +199,12 @@ export const describeDepartmentContract = (ctx: GetContext): void => {
       const { tx } = ctx();
       const dep = await createDepartment(tx, { serviceDay: DAY });
       const room = await tx.run(({ departments }) => departments.createRoom(dep.id, 'Room 1'));
-      expect(room).toEqual({ id: expect.any(String), departmentId: dep.id, name: 'Room 1', active: true });
+      expect(room).toEqual({
+        id: room.id,
+        departmentId: dep.id,
+        name: 'Room 1',
+        active: true,
+      });
       expect(await tx.run(({ departments }) => departments.findRoom(room.id))).toEqual(room);
 
       const renamed = await tx.run(({ departments }) =>
@@ -228,7 +232,9 @@ export const describeDepartmentContract = (ctx: GetContext): void => {
       const second = await tx.run(({ departments }) => departments.createRoom(dep.id, 'Room 2'));
 
       expect(
-        await domainErrorCode(tx.run(({ departments }) => departments.createRoom(dep.id, 'Room 1'))),
+        await domainErrorCode(
+          tx.run(({ departments }) => departments.createRoom(dep.id, 'Room 1')),
+        ),
       ).toBe('ALREADY_EXISTS');
       expect(
         await domainErrorCode(

@@ -8,6 +8,8 @@ export interface DatabaseHandle {
   readonly db: Kysely<Database>;
   /** Cheap round trip for readiness checks. */
   ping(): Promise<void>;
+  /** Pool usage, for metrics (Postgres only: PGlite is one connection). */
+  readonly poolStats?: () => { total: number; idle: number; waiting: number };
   close(): Promise<void>;
 }
 
@@ -49,6 +51,11 @@ export const openPostgres = (options: PgOptions): DatabaseHandle => {
     ping: async () => {
       await pool.query('SELECT 1');
     },
+    poolStats: () => ({
+      total: pool.totalCount,
+      idle: pool.idleCount,
+      waiting: pool.waitingCount,
+    }),
     close: () => db.destroy(),
   };
 };

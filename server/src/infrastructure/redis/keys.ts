@@ -9,6 +9,8 @@ export const redisKeys = {
   idempotency: (credential: string, key: string) => `mq:idem:${credential}:${key}`,
   /** Stream ticket → the actor it was issued to. */
   streamTicket: (ticket: string) => `mq:st:${ticket}`,
+  /** Rate-limit counters (@fastify/rate-limit appends the route and the client key). */
+  rateLimit: 'mq:rl:',
 } as const;
 
 export const redisTtl = {

@@ -15,12 +15,16 @@ import {
 import type { UseCases } from '../../application/use-cases.js';
 import { authPlugin } from './auth.js';
 import { installErrorHandling } from './errors.js';
+import { installRequestMetrics, makeMetrics, type AppMetrics } from './metrics.js';
 import { adminRoutes } from './routes/admin.routes.js';
+import { auditRoutes } from './routes/audit.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { checkinRoutes } from './routes/checkins.routes.js';
 import { departmentRoutes } from './routes/departments.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
+import { operationsRoutes, type HealthSources } from './routes/operations.routes.js';
 import { streamRoutes } from './routes/streams.routes.js';
+import { registerSecurity, type RateLimits, type SecurityOptions } from './security.js';
 import { makeSseRegistry } from './sse.js';
 import { visitRoutes } from './routes/visits.routes.js';
 
@@ -37,7 +41,26 @@ export interface AppDeps {
   readonly production?: boolean;
   /** SSE comment interval; API.md: at least every 15 s. */
   readonly heartbeatMs?: number;
+  /** CORS allow-list (CORS_ORIGINS); absent or empty: no cross-origin access. */
+  readonly corsOrigins?: readonly string[];
+  /** RATE_LIMIT_*; absent: API.md's defaults. */
+  readonly rateLimits?: RateLimits;
+  /** Redis for rate-limit counters shared across instances; absent: per instance. */
+  readonly rateLimitStore?: SecurityOptions['rateLimitStore'];
+  /** Prometheus metrics of this app; absent: a fresh registry. */
+  readonly metrics?: AppMetrics;
+  /** METRICS_TOKEN; absent: /metrics answers 404. */
+  readonly metricsToken?: string | undefined;
+  /** What /health/details reports; absent: only the ready() check. */
+  readonly health?: HealthSources;
 }
+
+/** API.md's defaults, for callers that do not pass config.rateLimits. */
+const defaultRateLimits: RateLimits = {
+  globalPerMinute: 1200,
+  loginPerMinute: 30,
+  checkinPerMinute: 60,
+};
 
 const BODY_LIMIT = 64 * 1024;
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
@@ -63,6 +86,14 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandling(app);
+  await registerSecurity(app, {
+    production: deps.production === true,
+    corsOrigins: deps.corsOrigins ?? [],
+    rateLimits: deps.rateLimits ?? defaultRateLimits,
+    rateLimitStore: deps.rateLimitStore,
+  });
+  const metrics = deps.metrics ?? makeMetrics();
+  installRequestMetrics(app, metrics);
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', String(request.id));
   });
@@ -110,9 +141,26 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   await app.register(checkinRoutes, opts);
   await app.register(visitRoutes, opts);
   await app.register(adminRoutes, opts);
+  await app.register(auditRoutes, opts);
+  const sse = makeSseRegistry(app, deps.heartbeatMs ?? 15_000);
+  metrics.readOpenStreamsFrom(() => sse.size);
+  await app.register(operationsRoutes, {
+    metrics,
+    metricsToken: deps.metricsToken,
+    health: deps.health ?? {
+      version: 'unknown',
+      database: {
+        kind: 'unknown',
+        ping: async () => {
+          if (!(await deps.ready())) throw new Error('not ready');
+        },
+      },
+    },
+    openStreams: () => sse.size,
+  });
   await app.register(streamRoutes, {
     ...opts,
-    sse: makeSseRegistry(app, deps.heartbeatMs ?? 15_000),
+    sse,
   });
 
   if (deps.webDistDir !== undefined) await serveWebApp(app, deps.webDistDir);

@@ -82,7 +82,7 @@ export const authRoutes: FastifyPluginAsyncZod<{
     '/api/v1/auth/refresh',
     {
       config: { access: 'public' },
-      onRequest: app.csrfProtection,
+      onRequest: (request, reply, done) => app.csrfProtection(request, reply, done),
       schema: {
         tags: ['auth'],
         summary: 'Rotate the refresh cookie; new access token',
@@ -103,7 +103,7 @@ export const authRoutes: FastifyPluginAsyncZod<{
     '/api/v1/auth/logout',
     {
       config: { access: 'public' },
-      onRequest: app.csrfProtection,
+      onRequest: (request, reply, done) => app.csrfProtection(request, reply, done),
       schema: {
         tags: ['auth'],
         summary: 'End this session',

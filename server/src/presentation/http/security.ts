@@ -1,0 +1,182 @@
+import { createHash } from 'node:crypto';
+import fastifyCors from '@fastify/cors';
+import fastifyHelmet from '@fastify/helmet';
+import fastifyRateLimit, { type RateLimitOptions } from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Redis } from 'ioredis';
+import { DomainError } from '../../domain/errors.js';
+
+/** Requests per minute (API.md: RATE_LIMIT_*). */
+export interface RateLimits {
+  readonly globalPerMinute: number;
+  readonly loginPerMinute: number;
+  readonly checkinPerMinute: number;
+}
+
+export interface SecurityOptions {
+  readonly production: boolean;
+  /** Origins allowed to call the API from a browser; empty: no cross-origin access at all. */
+  readonly corsOrigins: readonly string[];
+  readonly rateLimits: RateLimits;
+  /**
+   * Counters shared by every instance (SPEC: limits hold across instances). Without it
+   * each instance counts on its own, which is right for the single embedded process.
+   */
+  readonly rateLimitStore?: { readonly redis: Redis; readonly nameSpace: string } | undefined;
+}
+
+const WINDOW_MS = 60_000;
+
+/**
+ * Streams are exempt from the global limit: every EventSource reconnect is a request, and
+ * a 429 (any non-200) closes an EventSource for good (STACK.md). Opening one already takes
+ * a credential or a single-use stream ticket.
+ */
+const streamRoutes = new Set([
+  '/api/v1/departments/:id/events',
+  '/api/v1/boards/:boardId/events',
+  '/api/v1/tickets/:publicToken/events',
+]);
+
+/**
+ * Check-ins count per credential, not per IP: kiosks often share one clinic NAT address.
+ * The route's limit runs after the auth hook, so the actor is known; the header's hash is
+ * the fallback (an unauthenticated request has already been refused by then).
+ */
+const credentialKey = (request: FastifyRequest): string => {
+  if (request.actor !== null) return `${request.actor.type}:${request.actor.id}`;
+  const authorization = request.headers.authorization;
+  return authorization === undefined
+    ? `ip:${request.ip}`
+    : `auth:${createHash('sha256').update(authorization).digest('base64url')}`;
+};
+
+/** Route limits, by `METHOD url`, on top of the global one. */
+const routeLimits = (limits: RateLimits): ReadonlyMap<string, RateLimitOptions> =>
+  new Map<string, RateLimitOptions>([
+    // Per client IP whatever the username; the lockout covers a single username.
+    ['POST /api/v1/auth/login', { max: limits.loginPerMinute, timeWindow: WINDOW_MS }],
+    [
+      'POST /api/v1/checkins',
+      { max: limits.checkinPerMinute, timeWindow: WINDOW_MS, keyGenerator: credentialKey },
+    ],
+  ]);
+
+const rateLimited = (retryAfterSeconds: number): DomainError =>
+  new DomainError('RATE_LIMITED', `Too many requests; retry in ${retryAfterSeconds} s`, {
+    retryAfterSeconds,
+  });
+
+/**
+ * A CSP the built web app and Swagger UI (/docs) both satisfy: every script and style
+ * comes from this origin as a file (Vite emits no inline code; React sets styles through
+ * the DOM, which style-src does not govern). `data:` images cover Swagger UI's icons and
+ * generated QR codes; `data:`/`blob:` media covers the board's chime.
+ */
+const contentSecurityPolicy = (production: boolean) => ({
+  useDefaults: false,
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    scriptSrcAttr: ["'none'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    fontSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'"],
+    mediaSrc: ["'self'", 'data:', 'blob:'],
+    workerSrc: ["'self'"],
+    manifestSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    // Over plain HTTP (a laptop, the embedded mode on a LAN) upgrading would break assets.
+    ...(production && { upgradeInsecureRequests: [] }),
+  },
+});
+
+/**
+ * Helmet, CORS and rate limits. Registered on the root instance before any route: the
+ * hooks must reach every route, and the route limits are attached by onRoute hooks that
+ * only see routes declared after them.
+ */
+export const registerSecurity = async (
+  app: FastifyInstance,
+  opts: SecurityOptions,
+): Promise<void> => {
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: contentSecurityPolicy(opts.production),
+    frameguard: { action: 'deny' },
+    // HSTS only where TLS is certain; over HTTP it would pin browsers to a missing HTTPS.
+    hsts: opts.production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+  });
+
+  const allowed = new Set(opts.corsOrigins);
+  await app.register(fastifyCors, {
+    // Unlisted origins get no CORS headers at all (and no preflight answer).
+    origin: (origin, callback) => {
+      callback(null, origin !== undefined && allowed.has(origin));
+    },
+    credentials: true,
+    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
+    allowedHeaders: [
+      'Authorization',
+      'Content-Type',
+      'Idempotency-Key',
+      'X-CSRF-Token',
+      'Last-Event-ID',
+      'X-Request-Id',
+    ],
+    exposedHeaders: ['Location', 'Retry-After', 'Idempotent-Replayed', 'X-Request-Id'],
+    maxAge: 600,
+    // A bad preflight from an allowed origin gets the same 204, not a text/plain 400.
+    strictPreflight: false,
+  });
+
+  const perRoute = routeLimits(opts.rateLimits);
+  app.addHook('onRoute', (route) => {
+    // A fresh config object: routes may share one (admin routes do).
+    if (streamRoutes.has(route.url)) {
+      route.config = { ...route.config, rateLimit: false };
+      return;
+    }
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      const limit = perRoute.get(`${method} ${route.url}`);
+      if (limit !== undefined) route.config = { ...route.config, rateLimit: limit };
+    }
+  });
+
+  await app.register(fastifyRateLimit, {
+    // The global limit is the hook below; the plugin only runs the route limits.
+    global: false,
+    max: opts.rateLimits.globalPerMinute,
+    timeWindow: WINDOW_MS,
+    cache: 10_000,
+    ...(opts.rateLimitStore !== undefined && {
+      redis: opts.rateLimitStore.redis,
+      nameSpace: opts.rateLimitStore.nameSpace,
+    }),
+    // Redis down: let requests through rather than turn every kiosk away. The limits are
+    // a guard against floods, not a correctness rule.
+    skipOnError: true,
+    errorResponseBuilder: (_request, context) => rateLimited(Math.ceil(context.ttl / 1000)),
+  });
+
+  // The global per-IP limit as a root onRequest hook: it runs before the auth hook, so a
+  // flood of bad credentials is throttled before it costs a token or database lookup
+  // (route-level hooks would only run after authentication).
+  const globalLimit = app.createRateLimit();
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.config.rateLimit === false) return;
+    const result = await globalLimit(request);
+    if (result.isAllowed) return;
+    void reply.header('x-ratelimit-limit', result.max);
+    void reply.header('x-ratelimit-remaining', result.remaining);
+    void reply.header('x-ratelimit-reset', result.ttlInSeconds);
+    if (result.isExceeded) {
+      void reply.header('retry-after', result.ttlInSeconds);
+      throw rateLimited(result.ttlInSeconds);
+    }
+  });
+};
