@@ -11,8 +11,16 @@ export const TEST_PASSWORD = 'Corr3ct-Horse-Battery!';
 export const TEST_JWT_SECRET = 'test-only-jwt-key-0123456789abcdefghijklmnop';
 
 export const testConfig = (overrides: NodeJS.ProcessEnv = {}): Config =>
-  loadConfig({ NODE_ENV: 'test', JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', ...overrides })
-    .config;
+  loadConfig({
+    NODE_ENV: 'test',
+    JWT_SECRET: TEST_JWT_SECRET,
+    LOG_LEVEL: 'silent',
+    // HTTP tests send hundreds of requests a minute from 127.0.0.1; security tests lower these.
+    RATE_LIMIT_GLOBAL_PER_MINUTE: '1000000',
+    RATE_LIMIT_LOGIN_PER_MINUTE: '1000000',
+    RATE_LIMIT_CHECKIN_PER_MINUTE: '1000000',
+    ...overrides,
+  }).config;
 
 /** A clock tests can move. */
 export const manualClock = (
@@ -46,11 +54,12 @@ export interface TestApp {
 
 export const startTestApp = async (
   handle: DatabaseHandle,
-  options: { clock?: Clock; config?: Config } = {},
+  options: { clock?: Clock; config?: Config; heartbeatMs?: number } = {},
 ): Promise<TestApp> => {
   const config = options.config ?? testConfig();
   const { app, services } = await composeApp(config, handle, pino({ level: 'silent' }), {
     ...(options.clock && { clock: options.clock }),
+    ...(options.heartbeatMs !== undefined && { heartbeatMs: options.heartbeatMs }),
   });
   await app.ready();
   const hasher = makeArgon2Hasher();

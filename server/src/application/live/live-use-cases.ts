@@ -102,6 +102,30 @@ export const makeLiveUseCases = ({ tx, clock, log, feeds, timeZone, getQueue }: 
 
   return {
     /**
+     * Whether a stream's credential is still good: a deactivated user or device loses its
+     * open streams at the next check (streams call this with every heartbeat).
+     */
+    stillAllowed: async (actor: Actor): Promise<boolean> => {
+      switch (actor.type) {
+        case 'staff': {
+          const user = await tx.read(({ users }) => users.findById(actor.id));
+          return user !== null && user.active;
+        }
+        case 'kiosk':
+        case 'board': {
+          const device = await tx.read(({ devices }) => devices.findById(actor.id));
+          return device !== null && device.active;
+        }
+        case 'system':
+          return true;
+        default: {
+          const unreachable: never = actor;
+          return unreachable;
+        }
+      }
+    },
+
+    /**
      * A staff department stream: a snapshot (or exactly the missed events after
      * `lastEventId`), then every event once, in order.
      */

@@ -26,7 +26,15 @@ export interface SseStream {
 }
 
 export interface SseRegistry {
-  open(request: FastifyRequest, reply: FastifyReply): SseStream;
+  /**
+   * Opens a stream. `stillAllowed`, when given, is asked with every heartbeat; a false
+   * answer (user deactivated, device revoked) ends the stream.
+   */
+  open(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    stillAllowed?: () => Promise<boolean>,
+  ): SseStream;
   readonly size: number;
 }
 
@@ -43,7 +51,7 @@ export const makeSseRegistry = (app: FastifyInstance, heartbeatMs: number): SseR
     get size() {
       return streams.size;
     },
-    open: (request, reply) => {
+    open: (request, reply, stillAllowed) => {
       void reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
@@ -56,7 +64,15 @@ export const makeSseRegistry = (app: FastifyInstance, heartbeatMs: number): SseR
       res.write(`retry: ${RETRY_MS}\n\n`);
       const listeners: (() => void)[] = [];
       let closed = false;
-      const ping = setInterval(() => res.write(': ping\n\n'), heartbeatMs);
+      const ping = setInterval(() => {
+        res.write(': ping\n\n');
+        stillAllowed?.().then(
+          (ok) => {
+            if (!ok) stream.close();
+          },
+          () => {},
+        );
+      }, heartbeatMs);
       const cleanup = (): void => {
         if (closed) return;
         closed = true;

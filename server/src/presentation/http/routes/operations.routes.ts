@@ -117,7 +117,7 @@ export const operationsRoutes: FastifyPluginAsyncZod<OperationsOptions> = async 
         timedPing(() => database.ping()),
         redis === undefined ? Promise.resolve(null) : timedPing(() => redis.ping()),
       ]);
-      const redisStatus =
+      const redisStatus: 'up' | 'down' | 'not_configured' =
         redis === undefined ? 'not_configured' : redisLatency === null ? 'down' : 'up';
       const uptimeSeconds = Math.round(process.uptime());
       return {

@@ -128,13 +128,14 @@ export const streamRoutes: FastifyPluginAsyncZod<{ useCases: UseCases; sse: SseR
           out.stream.sendFormatted(eventFrame(m.event));
         }
       };
+      const actor = actorOf(request);
       const subscription = await live.followDepartment({
-        actor: actorOf(request),
+        actor,
         departmentId: request.params.id,
         lastEventId,
         send: write,
       });
-      out.stream = sse.open(request, reply);
+      out.stream = sse.open(request, reply, () => live.stillAllowed(actor));
       out.stream.onClose(() => subscription.close());
       for (const m of pending.splice(0)) write(m);
     },
@@ -168,13 +169,14 @@ export const streamRoutes: FastifyPluginAsyncZod<{ useCases: UseCases; sse: SseR
           data: BoardState.parse({ departments }),
         });
       };
+      const actor = actorOf(request);
       const subscription = await live.followBoard({
-        actor: actorOf(request),
+        actor,
         boardId: request.params.boardId,
         send: write,
         onError: (err) => request.log.error({ err }, 'board stream update failed'),
       });
-      out.stream = sse.open(request, reply);
+      out.stream = sse.open(request, reply, () => live.stillAllowed(actor));
       out.stream.onClose(() => subscription.close());
       for (const b of buffered.splice(0)) write(b.kind, b.departments);
     },
