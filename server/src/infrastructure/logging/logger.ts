@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 /**
  * Paths pino removes before a line is written: credentials, secrets and the patient's
@@ -24,8 +24,11 @@ export const redactPaths = [
   'token',
 ];
 
-export const createLogger = (options: { level: string; pretty?: boolean }): Logger =>
-  pino({
+export const createLogger = (
+  options: { level: string; pretty?: boolean },
+  destination?: DestinationStream,
+): Logger => {
+  const config = {
     level: options.level,
     redact: { paths: redactPaths, censor: '[redacted]' },
     // Query strings can carry stream tickets; log the path only.
@@ -36,10 +39,13 @@ export const createLogger = (options: { level: string; pretty?: boolean }): Logg
         id: req.id,
       }),
     },
-    ...(options.pretty === true && {
-      transport: {
-        target: 'pino-pretty',
-        options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
-      },
-    }),
-  });
+    ...(options.pretty === true &&
+      destination === undefined && {
+        transport: {
+          target: 'pino-pretty',
+          options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' },
+        },
+      }),
+  };
+  return destination === undefined ? pino(config) : pino(config, destination);
+};
