@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
+import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeApp } from '../../src/compose.js';
 import { createLogger } from '../../src/infrastructure/logging/logger.js';
@@ -46,7 +47,7 @@ afterAll(async () => {
 describe('log redaction', () => {
   it('keeps passwords, tokens, cookies, stream tickets and patient data out of the logs', async () => {
     const secrets: string[] = [TEST_PASSWORD, 'Wrong-Secret-Pass-42!'];
-    const inject = (opts: Parameters<typeof app.inject>[0]) => app.inject(opts);
+    const inject = (opts: InjectOptions) => app.inject(opts);
 
     const login = await inject({
       method: 'POST',
