@@ -168,7 +168,7 @@ export const composeApp = async (
     timeZone: config.timeZone,
     redisUrl: config.redisUrl,
     logger: logger as Logger,
-    observeEvents: metrics.countEvents,
+    observeEvents: (events) => metrics.countEvents(events),
     ...(options.clock && { clock: options.clock }),
   });
   const { redis } = services.coordination;
@@ -193,7 +193,7 @@ export const composeApp = async (
     health: {
       version: packageVersion(),
       database: { kind: database.kind, ping: () => database.ping() },
-      redis: redis === undefined ? undefined : { ping: services.coordination.ping },
+      redis: redis === undefined ? undefined : { ping: () => services.coordination.ping() },
     },
   });
   app.addHook('onClose', async () => {

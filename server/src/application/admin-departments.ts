@@ -108,14 +108,17 @@ export const makeDepartmentAdmin = ({ tx, clock, timeZone }: Deps) => ({
   listRooms: async ({
     actor,
     departmentId,
+    page,
   }: {
     actor: Actor;
     departmentId: string;
-  }): Promise<readonly Room[]> => {
+    page: Page;
+  }) => {
     requireAdmin(actor);
-    const department = await tx.run(({ departments }) => departments.findById(departmentId));
-    if (department === null) throw notFound('Department');
-    return department.rooms;
+    return tx.run(async ({ departments }) => {
+      if ((await departments.findById(departmentId)) === null) throw notFound('Department');
+      return departments.listRooms(departmentId, page);
+    });
   },
 
   updateRoom: async ({

@@ -110,7 +110,7 @@ export const makeUserAdmin = ({ tx, hasher }: Deps) => ({
         'You cannot deactivate or demote your own account',
       );
     }
-    return tx.run(async ({ users, departments, audit }) => {
+    return tx.run(async ({ users, departments, audit, sessions }) => {
       const before = await users.findById(id);
       if (before === null) throw notFound('User');
       let passwordHash: string | undefined;
@@ -128,6 +128,10 @@ export const makeUserAdmin = ({ tx, hasher }: Deps) => ({
         passwordHash,
       });
       if (after === null) throw notFound('User');
+      // A reset password or a deactivated account ends every session the user had.
+      if (passwordHash !== undefined || changes.active === false) {
+        await sessions.revokeUserFamiliesExcept(id, null, new Date());
+      }
       await audit.record({
         actor,
         meta,

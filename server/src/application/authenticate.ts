@@ -6,32 +6,18 @@ const unauthenticated = (): DomainError =>
   new DomainError('UNAUTHENTICATED', 'Missing, invalid or expired credentials');
 
 /**
- * A verified access token still has to name an active user whose password has not changed
- * since the token was issued, in a session that is still open: deactivation, logout,
- * refresh-token reuse and password changes take effect at once.
+ * A verified access token still has to name an active user, in a session that is still
+ * open: deactivation, logout, refresh-token reuse and password changes (which revoke the
+ * other sessions) take effect at once.
  */
 export const makeAuthenticateStaff =
   ({ tx }: { readonly tx: Transactor }) =>
-  async ({
-    userId,
-    issuedAt,
-    sessionId,
-  }: {
-    userId: string;
-    issuedAt: Date;
-    sessionId: string;
-  }): Promise<Actor> => {
+  async ({ userId, sessionId }: { userId: string; sessionId: string }): Promise<Actor> => {
     const { user, sessionOpen } = await tx.read(async ({ users, sessions }) => ({
       user: await users.findById(userId),
       sessionOpen: await sessions.familyActive(sessionId, new Date()),
     }));
     if (user === null || !user.active || !sessionOpen) throw unauthenticated();
-    // JWT iat has whole-second precision; compare at that precision.
-    if (
-      Math.floor(user.passwordChangedAt.getTime() / 1000) > Math.floor(issuedAt.getTime() / 1000)
-    ) {
-      throw unauthenticated();
-    }
     return { type: 'staff', id: user.id, role: user.role, departmentIds: user.departmentIds };
   };
 

@@ -1,8 +1,8 @@
-import { credentialKey, type Actor } from '../domain/actor.js';
+import { coversDepartment, credentialKey, type Actor } from '../domain/actor.js';
 import { DomainError } from '../domain/errors.js';
 import { serviceDayOf } from '../domain/ticket.js';
 import type { Visit, PatientData, Priority } from '../domain/visit.js';
-import { requireCaller, requireScope } from './authorize.js';
+import { requireCaller } from './authorize.js';
 import type {
   Clock,
   EventPublisher,
@@ -91,40 +91,43 @@ export const makeCheckIn =
           return { replayed: true as const, visit: original };
         }
 
-        const department = await departments.findById(body.departmentId);
-        if (department === null || !department.active) throw notFoundDepartment();
-        requireScope(actor, department.id);
+        // Scope first, from the credential itself; only a refusal needs the department, to
+        // tell "unknown" (404) from "not yours" (403). Existence and `active` are checked
+        // by the insert, which joins the department under its counter lock.
+        if (!coversDepartment(actor, body.departmentId)) {
+          const department = await departments.findById(body.departmentId);
+          if (department === null || !department.active) throw notFoundDepartment();
+          throw new DomainError('FORBIDDEN', 'This department is outside your assignment');
+        }
 
         const now = clock.now();
         const id = random.uuid();
-        return {
-          replayed: false as const,
-          recorded: await visits.insertCheckedIn(
-            {
-              id,
-              departmentId: department.id,
-              departmentCode: department.code,
-              serviceDay: serviceDayOf(now, timeZone),
-              publicToken: random.publicToken(),
-              priority,
-              patient: {
-                displayName: body.patient?.displayName ?? null,
-                phone: body.patient?.phone ?? null,
-              },
-              checkedInAt: now,
-              transferredFromVisitId: null,
+        const recorded = await visits.insertCheckedIn(
+          {
+            id,
+            departmentId: body.departmentId,
+            serviceDay: serviceDayOf(now, timeZone),
+            publicToken: random.publicToken(),
+            priority,
+            patient: {
+              displayName: body.patient?.displayName ?? null,
+              phone: body.patient?.phone ?? null,
             },
-            {
-              actor,
-              action: 'visit.checked_in',
-              entity: 'visit',
-              entityId: id,
-              meta,
-              after: { departmentId: department.id, priority, state: 'WAITING' },
-            },
-            claim,
-          ),
-        };
+            checkedInAt: now,
+            transferredFromVisitId: null,
+          },
+          {
+            actor,
+            action: 'visit.checked_in',
+            entity: 'visit',
+            entityId: id,
+            meta,
+            after: { departmentId: body.departmentId, priority, state: 'WAITING' },
+          },
+          claim,
+        );
+        if (recorded === null) throw notFoundDepartment();
+        return { replayed: false as const, recorded };
       })
       .catch(async (err: unknown) => {
         await idempotencyGuard.release(claim, guard.owner).catch(() => undefined);

@@ -46,7 +46,6 @@ export interface AuditEntry {
 export interface NewVisit {
   readonly id: string;
   readonly departmentId: string;
-  readonly departmentCode: string;
   readonly serviceDay: string;
   readonly publicToken: string;
   readonly priority: Priority;
@@ -76,12 +75,15 @@ export interface VisitStore {
   findByPublicToken(publicToken: string): Promise<Visit | null>;
   /** Locks the visit row until commit (`FOR UPDATE`). */
   lockById(id: string): Promise<Visit | null>;
-  /** Allocates the next ticket of the service day under the department counter's row lock. */
+  /**
+   * Allocates the next ticket of the service day under the department counter's row lock.
+   * Null when the department is unknown or inactive.
+   */
   insertCheckedIn(
     visit: NewVisit,
     audit: AuditEntry,
     idempotency: IdempotencyClaim | null,
-  ): Promise<Recorded>;
+  ): Promise<Recorded | null>;
   saveTransition(
     before: Visit,
     after: Visit,
@@ -170,6 +172,10 @@ export interface DepartmentStore {
   }): Promise<Department>;
   update(id: string, patch: DepartmentPatch): Promise<Department | null>;
   findRoom(roomId: string): Promise<Room | null>;
+  listRooms(
+    departmentId: string,
+    page: Page,
+  ): Promise<{ items: Room[]; nextCursor: string | null }>;
   createRoom(departmentId: string, name: string): Promise<Room>;
   updateRoom(
     roomId: string,

@@ -56,7 +56,6 @@ export const makeTransferVisit =
         {
           id: newId,
           departmentId: target.id,
-          departmentCode: target.code,
           serviceDay: serviceDayOf(now, timeZone),
           publicToken: random.publicToken(),
           priority: input.priority ?? before.priority,
@@ -74,6 +73,7 @@ export const makeTransferVisit =
         },
         null,
       );
+      if (opened === null) throw notFound('Target department');
       const closed = await stores.visits.saveTransition(
         before,
         after,

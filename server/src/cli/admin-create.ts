@@ -26,18 +26,22 @@ const run = async (): Promise<void> => {
   try {
     await migrateToLatest(database.db);
     const hash = await makeArgon2Hasher().hash(password);
-    const { user, created } = await makeTransactor(database.db).run(async ({ users, audit }) => {
-      const result = await users.upsertAdmin(username, hash);
-      await audit.record({
-        actor: { type: 'system', id: 'cli' },
-        action: result.created ? 'user.created' : 'user.password_reset',
-        entity: 'user',
-        entityId: result.user.id,
-        after: { username, role: 'admin', source: 'cli' },
-        meta: { ip: null, requestId: null },
-      });
-      return result;
-    });
+    const { user, created } = await makeTransactor(database.db).run(
+      async ({ users, audit, sessions }) => {
+        const result = await users.upsertAdmin(username, hash);
+        // A reset from the CLI is a recovery: end whatever sessions the account had.
+        await sessions.revokeUserFamiliesExcept(result.user.id, null, new Date());
+        await audit.record({
+          actor: { type: 'system', id: 'cli' },
+          action: result.created ? 'user.created' : 'user.password_reset',
+          entity: 'user',
+          entityId: result.user.id,
+          after: { username, role: 'admin', source: 'cli' },
+          meta: { ip: null, requestId: null },
+        });
+        return result;
+      },
+    );
     process.stdout.write(
       `${created ? 'Created' : 'Reset'} admin "${user.username}" (${user.id}).\n`,
     );

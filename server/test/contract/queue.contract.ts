@@ -14,6 +14,7 @@ import {
   sleep,
   type GetContext,
 } from '../support/store-fixtures.js';
+import { recorded } from '../support/store-fixtures.js';
 
 const YESTERDAY = '2030-05-09';
 const DAY = '2030-05-10';
@@ -408,5 +409,5 @@ const checkInWith = (
   claim: IdempotencyClaim,
 ): Promise<Recorded> => {
   const visit = newVisit(dep, { serviceDay: DAY, checkedInAt: at(DAY, '09:00') });
-  return visits.insertCheckedIn(visit, auditEntry('visit.checked_in', visit.id), claim);
+  return recorded(visits.insertCheckedIn(visit, auditEntry('visit.checked_in', visit.id), claim));
 };

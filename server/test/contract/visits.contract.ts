@@ -17,6 +17,7 @@ import {
   sleep,
   type GetContext,
 } from '../support/store-fixtures.js';
+import { recorded } from '../support/store-fixtures.js';
 
 const DAY = '2030-04-01';
 const NEXT_DAY = '2030-04-02';
@@ -75,7 +76,7 @@ export const describeVisitContract = (ctx: GetContext): void => {
         transferredFromVisitId: source.id,
       };
       const { visit } = await tx.run(({ visits }) =>
-        visits.insertCheckedIn(input, auditEntry('visit.checked_in', input.id), null),
+        recorded(visits.insertCheckedIn(input, auditEntry('visit.checked_in', input.id), null)),
       );
       expect(visit).toMatchObject({
         id: input.id,
@@ -188,12 +189,10 @@ export const describeVisitContract = (ctx: GetContext): void => {
 
       await expect(
         tx.run(async ({ visits }) => {
-          const recorded = await visits.insertCheckedIn(
-            visit,
-            auditEntry('visit.checked_in', visit.id),
-            null,
+          const written = await recorded(
+            visits.insertCheckedIn(visit, auditEntry('visit.checked_in', visit.id), null),
           );
-          expect(recorded.visit.seq).toBe(1);
+          expect(written.visit.seq).toBe(1);
           throw new Rollback('after the write');
         }),
       ).rejects.toBeInstanceOf(Rollback);

@@ -74,7 +74,7 @@ export const newVisit = (
 ): NewVisit => ({
   id: randomUUID(),
   departmentId: department.id,
-  departmentCode: department.code,
+
   serviceDay: options.serviceDay,
   publicToken: randomBytes(18).toString('base64url'),
   priority: options.priority ?? 'normal',
@@ -82,6 +82,13 @@ export const newVisit = (
   checkedInAt: options.checkedInAt,
   transferredFromVisitId: null,
 });
+
+/** The check-in was recorded (the department exists and is active). */
+export const recorded = async (pending: Promise<Recorded | null>): Promise<Recorded> => {
+  const result = await pending;
+  if (result === null) throw new Error('insertCheckedIn found no active department');
+  return result;
+};
 
 /** One check-in in its own transaction. */
 export const checkIn = (
@@ -92,7 +99,7 @@ export const checkIn = (
 ): Promise<Recorded> =>
   tx.run(({ visits }) => {
     const visit = newVisit(department, options);
-    return visits.insertCheckedIn(visit, auditEntry('visit.checked_in', visit.id), claim);
+    return recorded(visits.insertCheckedIn(visit, auditEntry('visit.checked_in', visit.id), claim));
   });
 
 /** Locks the visit, lets the state machine decide, saves — as the use cases do. */

@@ -58,9 +58,10 @@ export const makeAuditReader = (db: Kysely<Database>): AuditReader => ({
         'ip',
         'request_id',
       ])
-      .orderBy('id', 'desc')
+      // Qualified: a bare `id` here would be the text alias above, and sort as text.
+      .orderBy('audit_events.id', 'desc')
       .limit(q.limit + 1);
-    if (after !== null) query = query.where('id', '<', after);
+    if (after !== null) query = query.where('audit_events.id', '<', after);
     if (q.from !== undefined) query = query.where('at', '>=', q.from);
     if (q.to !== undefined) query = query.where('at', '<=', q.to);
     if (q.actorId !== undefined) query = query.where('actor_id', '=', q.actorId);

@@ -18,7 +18,11 @@ export const decodeCursor = (cursor: string | null): CursorKey | null => {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (Array.isArray(parsed) && parsed.length === 2) {
       const [at, id] = parsed as unknown[];
-      if (typeof at === 'string' && typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id)) {
+      if (
+        typeof at === 'string' &&
+        typeof id === 'string' &&
+        /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)
+      ) {
         const createdAt = new Date(at);
         if (!Number.isNaN(createdAt.getTime())) return { createdAt, id };
       }

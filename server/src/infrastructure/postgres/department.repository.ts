@@ -121,6 +121,33 @@ export const makeDepartmentStore = (db: Kysely<Database>): DepartmentStore => {
       return row === undefined ? null : findById(id);
     },
 
+    listRooms: async (departmentId, { cursor, limit }) => {
+      const after = decodeCursor(cursor);
+      let q = db
+        .selectFrom('rooms')
+        .selectAll()
+        .where('department_id', '=', departmentId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .limit(limit + 1);
+      if (after !== null) {
+        q = q.where((eb) =>
+          eb.or([
+            eb('created_at', '>', after.createdAt),
+            eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)]),
+          ]),
+        );
+      }
+      const page = pageOf(
+        (await q.execute()).map((r) => ({ ...toRoom(r), createdAt: r.created_at })),
+        limit,
+      );
+      return {
+        items: page.items.map(({ createdAt: _c, ...room }) => room),
+        nextCursor: page.nextCursor,
+      };
+    },
+
     findRoom: async (roomId) => {
       const row = await db
         .selectFrom('rooms')

@@ -32,8 +32,7 @@ const recorded = (row: RecordedRow | undefined, type: VisitEventType, at: Date):
 };
 
 /** SQL twin of `formatTicket` (domain/ticket.ts); the contract tests hold them equal. */
-const ticketSql = (code: string) =>
-  sql`${code} || '-' || CASE WHEN c.last_seq < 1000 THEN lpad(c.last_seq::text, 3, '0') ELSE c.last_seq::text END`;
+const ticketSql = sql`c.code || '-' || CASE WHEN c.last_seq < 1000 THEN lpad(c.last_seq::text, 3, '0') ELSE c.last_seq::text END`;
 
 export const makeVisitStore = (db: Kysely<Database>): VisitStore => ({
   findById: async (id) => {
@@ -69,20 +68,24 @@ export const makeVisitStore = (db: Kysely<Database>): VisitStore => ({
    *
    * The counter never moves back a day: if this instance's clock is behind the one that
    * last wrote it, the newer service day wins and numbering carries on without reuse.
+   *
+   * The department is joined in: no row (unknown or inactive department) → null, and the
+   * caller's transaction is rolled back. That saves a lookup round trip per check-in.
    */
   insertCheckedIn: async (v: NewVisit, audit: AuditEntry, claim: IdempotencyClaim | null) => {
     const result = await sql<RecordedRow>`
       WITH c AS (
-        UPDATE department_counters
-        SET last_seq = CASE WHEN service_day >= ${v.serviceDay}::date THEN last_seq + 1 ELSE 1 END,
-            service_day = GREATEST(service_day, ${v.serviceDay}::date),
-            last_event_id = last_event_id + 1
-        WHERE department_id = ${v.departmentId}
-        RETURNING service_day, last_seq, last_event_id
+        UPDATE department_counters dc
+        SET last_seq = CASE WHEN dc.service_day >= ${v.serviceDay}::date THEN dc.last_seq + 1 ELSE 1 END,
+            service_day = GREATEST(dc.service_day, ${v.serviceDay}::date),
+            last_event_id = dc.last_event_id + 1
+        FROM departments d
+        WHERE dc.department_id = ${v.departmentId} AND d.id = dc.department_id AND d.active
+        RETURNING dc.service_day, dc.last_seq, dc.last_event_id, d.code
       ), v AS (
         INSERT INTO visits (id, department_id, service_day, seq, ticket, public_token, priority,
           state, version, display_name, phone, checked_in_at, queued_at, transferred_from_visit_id)
-        SELECT ${v.id}, ${v.departmentId}, c.service_day, c.last_seq, ${ticketSql(v.departmentCode)},
+        SELECT ${v.id}, ${v.departmentId}, c.service_day, c.last_seq, ${ticketSql},
           ${v.publicToken}, ${v.priority}, 'WAITING', 1, ${v.patient.displayName}, ${v.patient.phone},
           ${v.checkedInAt}, ${v.checkedInAt}, ${v.transferredFromVisitId}
         FROM c
@@ -93,13 +96,17 @@ export const makeVisitStore = (db: Kysely<Database>): VisitStore => ({
           ${v.checkedInAt}
         FROM v, c
       ), a AS (
-        INSERT INTO audit_events ${auditColumns} SELECT * FROM (VALUES ${auditValues(audit)}) x
+        INSERT INTO audit_events ${auditColumns}
+        SELECT * FROM (VALUES ${auditValues(audit)}) x WHERE EXISTS (SELECT 1 FROM c)
       ), i AS (
         UPDATE idempotency_keys SET visit_id = ${v.id}, response_status = 201
         WHERE credential = ${claim?.credential ?? null} AND key = ${claim?.key ?? null}
+          AND EXISTS (SELECT 1 FROM c)
       )
       SELECT v.*, c.last_event_id AS event_id FROM v, c`.execute(db);
-    return recorded(result.rows[0], 'visit.checked_in', v.checkedInAt);
+    return result.rows[0] === undefined
+      ? null
+      : recorded(result.rows[0], 'visit.checked_in', v.checkedInAt);
   },
 
   /**

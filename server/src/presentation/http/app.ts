@@ -14,7 +14,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { UseCases } from '../../application/use-cases.js';
 import { authPlugin } from './auth.js';
-import { installErrorHandling } from './errors.js';
+import { installErrorHandling, problem, sendProblem } from './errors.js';
 import { installRequestMetrics, makeMetrics, type AppMetrics } from './metrics.js';
 import { adminRoutes } from './routes/admin.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
@@ -78,6 +78,15 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
       return typeof given === 'string' && requestIdPattern.test(given) ? given : randomUUID();
     },
     requestTimeout: 30_000,
+    // Errors the router raises before any route runs (an over-long or malformed path
+    // parameter) get the same problem documents as everything else.
+    frameworkErrors: (error, request, reply) => {
+      const detail =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? 'A path parameter is too long'
+          : 'The URL is malformed';
+      void sendProblem(reply, problem('VALIDATION_FAILED', detail, String(request.id)));
+    },
     routerOptions: { maxParamLength: 200 },
   }).withTypeProvider<ZodTypeProvider>();
 

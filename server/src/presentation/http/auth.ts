@@ -58,7 +58,13 @@ export const authPlugin = fp(
     await app.register(fastifyJwt, {
       secret: opts.jwtSecret,
       sign: { algorithm: 'HS256', iss: ISSUER, aud: AUDIENCE, expiresIn: ACCESS_TOKEN_SECONDS },
-      verify: { algorithms: ['HS256'], allowedIss: ISSUER, allowedAud: AUDIENCE },
+      verify: {
+        algorithms: ['HS256'],
+        allowedIss: ISSUER,
+        allowedAud: AUDIENCE,
+        // A token without an expiry would never die: refuse it even if correctly signed.
+        requiredClaims: ['exp', 'iat', 'sub', 'sid', 'iss', 'aud'],
+      },
     });
     app.decorateRequest('actor', null);
     app.decorateRequest('sessionId', null);
@@ -79,11 +85,14 @@ export const authPlugin = fp(
         throw unauthenticated();
       }
       request.sessionId = claims.sid;
-      return opts.useCases.authenticateStaff({
-        userId: claims.sub,
-        issuedAt: new Date(claims.iat * 1000),
-        sessionId: claims.sid,
-      });
+      return opts.useCases.authenticateStaff({ userId: claims.sub, sessionId: claims.sid });
+    };
+
+    /** A ticket carries the scope it was issued with; the credential must still be good. */
+    const redeemTicket = async (ticket: string): Promise<Actor> => {
+      const actor = await opts.useCases.streamTickets.redeem(ticket);
+      if (!(await opts.useCases.live.stillAllowed(actor))) throw unauthenticated();
+      return actor;
     };
 
     const streamTicketOf = (request: FastifyRequest): string | null => {
@@ -100,9 +109,7 @@ export const authPlugin = fp(
       const token = ticket === null ? bearer(request) : null;
       if (ticket === null && token === null) throw unauthenticated();
       const actor =
-        ticket !== null
-          ? await opts.useCases.streamTickets.redeem(ticket)
-          : await resolve(request, token as string);
+        ticket !== null ? await redeemTicket(ticket) : await resolve(request, token as string);
       const kind = actorKind(actor);
       if (access === undefined || kind === null || !access.includes(kind)) {
         throw new DomainError('FORBIDDEN', 'This credential cannot use this endpoint');

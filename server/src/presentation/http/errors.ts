@@ -137,7 +137,11 @@ export const installErrorHandling = (app: FastifyInstance): void => {
       const code = transportCode(err);
       if (code !== null) {
         request.log.info({ code: err.code }, 'request refused by the transport');
-        return sendProblem(reply, problem(code, transportDetail(code, err), id));
+        const detail = transportDetail(code, err);
+        // API.md: validation errors carry `errors`; a body that does not parse is the body's.
+        const extra =
+          code === 'VALIDATION_FAILED' ? { errors: [{ path: 'body', message: detail }] } : {};
+        return sendProblem(reply, problem(code, detail, id, extra));
       }
     }
     request.log.error({ err }, 'unhandled error');

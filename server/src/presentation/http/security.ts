@@ -73,13 +73,13 @@ const rateLimited = (retryAfterSeconds: number): DomainError =>
  * the DOM, which style-src does not govern). `data:` images cover Swagger UI's icons and
  * generated QR codes; `data:`/`blob:` media covers the board's chime.
  */
-const contentSecurityPolicy = (production: boolean) => ({
+const contentSecurityPolicy = (production: boolean, extraStyles: readonly string[] = []) => ({
   useDefaults: false,
   directives: {
     defaultSrc: ["'self'"],
     scriptSrc: ["'self'"],
     scriptSrcAttr: ["'none'"],
-    styleSrc: ["'self'"],
+    styleSrc: ["'self'", ...extraStyles],
     imgSrc: ["'self'", 'data:'],
     fontSrc: ["'self'", 'data:'],
     connectSrc: ["'self'"],
@@ -96,6 +96,14 @@ const contentSecurityPolicy = (production: boolean) => ({
 });
 
 /**
+ * Swagger UI's only inline code: the <style> inside its logo SVG
+ * (`.logo_small_svg__cls-2{fill:#fff}.logo_small_svg__cls-3{fill:#85ea2d}`, @fastify/swagger-ui
+ * 6.1). Allowed by hash on /docs only; a newer Swagger UI with another logo merely loses the
+ * logo's colours (and logs a CSP warning) until this hash is updated.
+ */
+const swaggerLogoStyle = "'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='";
+
+/**
  * Helmet, CORS and rate limits. Registered on the root instance before any route: the
  * hooks must reach every route, and the route limits are attached by onRoute hooks that
  * only see routes declared after them.
@@ -104,6 +112,28 @@ export const registerSecurity = async (
   app: FastifyInstance,
   opts: SecurityOptions,
 ): Promise<void> => {
+  const perRoute = routeLimits(opts.rateLimits);
+  const docsHelmet = {
+    contentSecurityPolicy: contentSecurityPolicy(opts.production, [swaggerLogoStyle]),
+  };
+  // Before the plugins: their onRoute hooks read what this one sets (helmet, rateLimit).
+  app.addHook('onRoute', (route) => {
+    if (route.url === '/docs' || route.url.startsWith('/docs/')) {
+      route.helmet = docsHelmet;
+      return;
+    }
+    // A fresh config object each time: routes may share one (admin routes do).
+    if (streamRoutes.has(route.url)) {
+      route.config = { ...route.config, rateLimit: false };
+      return;
+    }
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      const limit = perRoute.get(`${method} ${route.url}`);
+      if (limit !== undefined) route.config = { ...route.config, rateLimit: limit };
+    }
+  });
+
   await app.register(fastifyHelmet, {
     contentSecurityPolicy: contentSecurityPolicy(opts.production),
     frameguard: { action: 'deny' },
@@ -131,20 +161,6 @@ export const registerSecurity = async (
     maxAge: 600,
     // A bad preflight from an allowed origin gets the same 204, not a text/plain 400.
     strictPreflight: false,
-  });
-
-  const perRoute = routeLimits(opts.rateLimits);
-  app.addHook('onRoute', (route) => {
-    // A fresh config object: routes may share one (admin routes do).
-    if (streamRoutes.has(route.url)) {
-      route.config = { ...route.config, rateLimit: false };
-      return;
-    }
-    const methods = Array.isArray(route.method) ? route.method : [route.method];
-    for (const method of methods) {
-      const limit = perRoute.get(`${method} ${route.url}`);
-      if (limit !== undefined) route.config = { ...route.config, rateLimit: limit };
-    }
   });
 
   await app.register(fastifyRateLimit, {

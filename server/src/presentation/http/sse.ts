@@ -1,3 +1,4 @@
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /**
@@ -52,9 +53,12 @@ export const makeSseRegistry = (app: FastifyInstance, heartbeatMs: number): SseR
       return streams.size;
     },
     open: (request, reply, stillAllowed) => {
+      // Headers set by hooks so far (CORS, Helmet, request id) go out with the stream too.
+      const hooked = reply.getHeaders() as OutgoingHttpHeaders;
       void reply.hijack();
       const res = reply.raw;
       res.writeHead(200, {
+        ...hooked,
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache',
         'x-accel-buffering': 'no',

@@ -26,7 +26,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       department_id uuid NOT NULL REFERENCES departments (id),
       name text NOT NULL CHECK (length(name) BETWEEN 1 AND 80),
       active boolean NOT NULL DEFAULT true,
-      created_at timestamptz NOT NULL DEFAULT now(),
+      created_at timestamptz(3) NOT NULL DEFAULT now(),
       CONSTRAINT rooms_name_unique UNIQUE (department_id, name)
     );
 

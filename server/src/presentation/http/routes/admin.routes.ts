@@ -130,13 +130,14 @@ export const adminRoutes: FastifyPluginAsyncZod<{ useCases: UseCases }> = async 
       },
     },
     async (request) => {
-      const rooms = await departmentAdmin.listRooms({
+      const result = await departmentAdmin.listRooms({
         actor: actorOf(request),
         departmentId: request.params.id,
+        page: page(request.query),
       });
       return {
-        rooms: rooms.map((r) => ({ id: r.id, name: r.name, active: r.active })),
-        nextCursor: null,
+        rooms: result.items.map((r) => ({ id: r.id, name: r.name, active: r.active })),
+        nextCursor: result.nextCursor,
       };
     },
   );

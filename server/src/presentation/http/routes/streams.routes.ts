@@ -85,6 +85,12 @@ export const streamRoutes: FastifyPluginAsyncZod<{ useCases: UseCases; sse: SseR
     '/api/v1/stream-tickets',
     {
       config: { access: ['staff', 'board'] },
+      // API.md: "no body, or {}". Fastify validates a missing body as null, so a request
+      // without one is given {}; a JSON `null` body is still an error.
+      preValidation: async (request) => {
+        if (request.body == null && request.headers['content-type'] === undefined)
+          request.body = {};
+      },
       schema: {
         tags: ['streams'],
         summary: 'A single-use, 30 s ticket for one EventSource',
