@@ -13,11 +13,8 @@ const unauthenticated = (): DomainError =>
 export const makeAuthenticateStaff =
   ({ tx }: { readonly tx: Transactor }) =>
   async ({ userId, sessionId }: { userId: string; sessionId: string }): Promise<Actor> => {
-    const { user, sessionOpen } = await tx.read(async ({ users, sessions }) => ({
-      user: await users.findById(userId),
-      sessionOpen: await sessions.familyActive(sessionId, new Date()),
-    }));
-    if (user === null || !user.active || !sessionOpen) throw unauthenticated();
+    const user = await tx.read(({ users }) => users.findInOpenSession(userId, sessionId));
+    if (user === null || !user.active) throw unauthenticated();
     return { type: 'staff', id: user.id, role: user.role, departmentIds: user.departmentIds };
   };
 

@@ -219,6 +219,8 @@ export interface StaffUser {
 
 export interface UserStore {
   findById(id: string): Promise<StaffUser | null>;
+  /** The user, only while the session family is open (not logged out, revoked or expired). */
+  findInOpenSession(id: string, sessionFamilyId: string): Promise<StaffUser | null>;
   findCredentials(username: string): Promise<{ user: StaffUser; passwordHash: string } | null>;
   list(page: Page): Promise<{ items: StaffUser[]; nextCursor: string | null }>;
   create(input: {

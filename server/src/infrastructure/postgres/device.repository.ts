@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Device, DeviceKind, DeviceStore } from '../../application/ports.js';
 import { decodeCursor, pageOf } from './cursor.js';
 import type { Database, DevicesTable } from './schema.js';
@@ -45,14 +45,27 @@ export const makeDeviceStore = (db: Kysely<Database>): DeviceStore => {
   return {
     findById,
 
+    // Every kiosk and board request: the device and its departments in one round trip.
     findActiveByTokenHash: async (tokenHash) => {
-      const row = await db
-        .selectFrom('devices')
-        .selectAll()
-        .where('token_hash', '=', tokenHash)
-        .where('active', '=', true)
-        .executeTakeFirst();
-      return row === undefined ? null : ((await toDevices([row]))[0] ?? null);
+      const rows = await sql<Selectable<DevicesTable> & { department_ids: string[] }>`
+        SELECT d.*, ARRAY(
+          SELECT dd.department_id::text FROM device_departments dd
+          WHERE dd.device_id = d.id ORDER BY dd.department_id
+        ) AS department_ids
+        FROM devices d
+        WHERE d.token_hash = ${tokenHash} AND d.active`.execute(db);
+      const r = rows.rows[0];
+      return r === undefined
+        ? null
+        : {
+            id: r.id,
+            kind: r.kind as DeviceKind,
+            name: r.name,
+            active: r.active,
+            language: r.language,
+            departmentIds: r.department_ids,
+            createdAt: r.created_at,
+          };
     },
 
     list: async (kind, { cursor, limit }) => {

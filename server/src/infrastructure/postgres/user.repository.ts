@@ -33,10 +33,33 @@ export const makeUserStore = (db: Kysely<Database>): UserStore => {
     }));
   };
 
-  const findById = async (id: string): Promise<StaffUser | null> => {
-    const row = await db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-    return row === undefined ? null : ((await toUsers([row]))[0] ?? null);
+  /** The user and their departments in one round trip (this runs on every staff request). */
+  const findOne = async (id: string, sessionFamilyId?: string): Promise<StaffUser | null> => {
+    const rows = await sql<Selectable<UsersTable> & { department_ids: string[] }>`
+      SELECT u.*, ARRAY(
+        SELECT ud.department_id::text FROM user_departments ud
+        WHERE ud.user_id = u.id ORDER BY ud.department_id
+      ) AS department_ids
+      FROM users u
+      WHERE u.id = ${id}
+        AND (${sessionFamilyId ?? null}::uuid IS NULL OR EXISTS (
+          SELECT 1 FROM sessions s
+          WHERE s.family_id = ${sessionFamilyId ?? null}::uuid AND s.user_id = u.id
+            AND s.revoked_at IS NULL AND s.expires_at > now()
+        ))`.execute(db);
+    const r = rows.rows[0];
+    return r === undefined
+      ? null
+      : {
+          id: r.id,
+          username: r.username,
+          role: r.role as StaffRole,
+          active: r.active,
+          departmentIds: r.department_ids,
+          passwordChangedAt: r.password_changed_at,
+        };
   };
+  const findById = (id: string): Promise<StaffUser | null> => findOne(id);
 
   const setDepartments = async (userId: string, ids: readonly string[]): Promise<void> => {
     await db.deleteFrom('user_departments').where('user_id', '=', userId).execute();
@@ -50,6 +73,7 @@ export const makeUserStore = (db: Kysely<Database>): UserStore => {
 
   return {
     findById,
+    findInOpenSession: (id, sessionFamilyId) => findOne(id, sessionFamilyId),
 
     findCredentials: async (username) => {
       const row = await db
