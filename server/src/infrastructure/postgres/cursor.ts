@@ -1,3 +1,4 @@
+import { sql, type RawBuilder } from 'kysely';
 import { DomainError } from '../../domain/errors.js';
 
 /**
@@ -45,3 +46,7 @@ export const pageOf = <T extends { createdAt: Date; id: string }>(
     nextCursor: rows.length > limit && last !== undefined ? encodeCursor(last) : null,
   };
 };
+
+/** `(created_at, id) > cursor`: the rows after the cursor's row, in (created_at, id) order. */
+export const afterKey = (after: CursorKey): RawBuilder<boolean> =>
+  sql<boolean>`(created_at, id) > (${after.createdAt}::timestamptz, ${after.id}::uuid)`;

@@ -1,7 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { DepartmentStore } from '../../application/ports.js';
 import type { Department, Room } from '../../domain/department.js';
-import { decodeCursor, pageOf } from './cursor.js';
+import { afterKey, decodeCursor, pageOf } from './cursor.js';
 import { translateUnique } from './pg-errors.js';
 import type { Database, DepartmentsTable, RoomsTable } from './schema.js';
 
@@ -65,14 +65,7 @@ export const makeDepartmentStore = (db: Kysely<Database>): DepartmentStore => {
         .orderBy('created_at')
         .orderBy('id')
         .limit(limit + 1);
-      if (after !== null) {
-        q = q.where((eb) =>
-          eb.or([
-            eb('created_at', '>', after.createdAt),
-            eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)]),
-          ]),
-        );
-      }
+      if (after !== null) q = q.where(afterKey(after));
       const rows = await q.execute();
       const page = pageOf(
         rows.map((r) => ({ ...r, createdAt: r.created_at })),
@@ -130,14 +123,7 @@ export const makeDepartmentStore = (db: Kysely<Database>): DepartmentStore => {
         .orderBy('created_at')
         .orderBy('id')
         .limit(limit + 1);
-      if (after !== null) {
-        q = q.where((eb) =>
-          eb.or([
-            eb('created_at', '>', after.createdAt),
-            eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)]),
-          ]),
-        );
-      }
+      if (after !== null) q = q.where(afterKey(after));
       const page = pageOf(
         (await q.execute()).map((r) => ({ ...toRoom(r), createdAt: r.created_at })),
         limit,

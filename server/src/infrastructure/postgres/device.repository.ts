@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Device, DeviceKind, DeviceStore } from '../../application/ports.js';
-import { decodeCursor, pageOf } from './cursor.js';
+import { afterKey, decodeCursor, pageOf } from './cursor.js';
 import type { Database, DevicesTable } from './schema.js';
 
 export const makeDeviceStore = (db: Kysely<Database>): DeviceStore => {
@@ -77,14 +77,7 @@ export const makeDeviceStore = (db: Kysely<Database>): DeviceStore => {
         .orderBy('created_at')
         .orderBy('id')
         .limit(limit + 1);
-      if (after !== null) {
-        q = q.where((eb) =>
-          eb.or([
-            eb('created_at', '>', after.createdAt),
-            eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)]),
-          ]),
-        );
-      }
+      if (after !== null) q = q.where(afterKey(after));
       const page = pageOf(await toDevices(await q.execute()), limit);
       return page;
     },

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { StaffUser, UserStore } from '../../application/ports.js';
 import type { StaffRole } from '../../domain/actor.js';
-import { decodeCursor, pageOf } from './cursor.js';
+import { afterKey, decodeCursor, pageOf } from './cursor.js';
 import { translateUnique } from './pg-errors.js';
 import type { Database, UsersTable } from './schema.js';
 
@@ -94,14 +94,7 @@ export const makeUserStore = (db: Kysely<Database>): UserStore => {
         .orderBy('created_at')
         .orderBy('id')
         .limit(limit + 1);
-      if (after !== null) {
-        q = q.where((eb) =>
-          eb.or([
-            eb('created_at', '>', after.createdAt),
-            eb.and([eb('created_at', '=', after.createdAt), eb('id', '>', after.id)]),
-          ]),
-        );
-      }
+      if (after !== null) q = q.where(afterKey(after));
       const page = pageOf(
         (await q.execute()).map((r) => ({ ...r, createdAt: r.created_at })),
         limit,
