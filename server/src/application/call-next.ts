@@ -6,7 +6,7 @@ import type { Visit } from '../domain/visit.js';
 import { requireCaller, requireScope } from './authorize.js';
 import { requireOpenRoom } from './call-visit.js';
 import type { Clock, EventPublisher, RequestMeta, Transactor } from './ports.js';
-import { actionCallers, applyAction, auditOf } from './transition-visit.js';
+import { actionCallers, recordAction } from './transition-visit.js';
 
 export interface CallNextInput {
   readonly actor: Actor;
@@ -52,10 +52,12 @@ export const makeCallNext =
       if (choice.priorityStreak !== streak) {
         await stores.callQueue.setPriorityStreak(department.id, choice.priorityStreak);
       }
-      const before = choice.next;
-      const { after, event } = applyAction(before, { type: 'call', roomId }, actor, now);
-      const audit = auditOf(actor, meta, 'visit.called_next', before, after);
-      return stores.visits.saveTransition(before, after, event, audit, now);
+      return recordAction(
+        stores,
+        choice.next,
+        { type: 'call', roomId },
+        { actor, meta, at: now, auditAction: 'visit.called_next' },
+      );
     });
     events.publish([recorded.event]);
     return recorded.visit;

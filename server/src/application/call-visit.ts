@@ -5,9 +5,8 @@ import { requireCaller } from './authorize.js';
 import type { Clock, EventPublisher, Transactor, TxStores } from './ports.js';
 import {
   actionCallers,
-  applyAction,
-  auditOf,
   lockForChange,
+  recordAction,
   type TransitionInput,
 } from './transition-visit.js';
 
@@ -36,15 +35,15 @@ export const makeCallVisit =
     const recorded = await tx.run(async (stores) => {
       const before = await lockForChange(stores, input);
       await requireOpenRoom(stores.departments, { id: before.departmentId }, input.roomId);
-      const action = { type: 'call', roomId: input.roomId } as const;
-      const at = clock.now();
-      const { after, event } = applyAction(before, action, input.actor, at);
-      return stores.visits.saveTransition(
+      return recordAction(
+        stores,
         before,
-        after,
-        event,
-        auditOf(input.actor, input.meta, event, before, after),
-        at,
+        { type: 'call', roomId: input.roomId },
+        {
+          actor: input.actor,
+          meta: input.meta,
+          at: clock.now(),
+        },
       );
     });
     events.publish([recorded.event]);

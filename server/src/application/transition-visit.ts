@@ -12,6 +12,7 @@ import type {
   AuditEntry,
   Clock,
   EventPublisher,
+  Recorded,
   RequestMeta,
   Transactor,
   TxStores,
@@ -84,6 +85,31 @@ export const applyAction = (
   return { after: { ...visit, ...result.changes }, event: result.event };
 };
 
+/**
+ * Applies an action to a locked visit and records it — new state, the department's next
+ * event and the audit row — in the caller's transaction.
+ */
+export const recordAction = (
+  stores: Pick<TxStores, 'visits'>,
+  before: Visit,
+  action: VisitAction,
+  {
+    actor,
+    meta,
+    at,
+    auditAction,
+  }: { actor: Actor; meta: RequestMeta; at: Date; auditAction?: string },
+): Promise<Recorded> => {
+  const { after, event } = applyAction(before, action, actor, at);
+  return stores.visits.saveTransition(
+    before,
+    after,
+    event,
+    auditOf(actor, meta, auditAction ?? event, before, after),
+    at,
+  );
+};
+
 interface Deps {
   readonly tx: Transactor;
   readonly clock: Clock;
@@ -99,15 +125,11 @@ export const makeTransitionVisit =
     requireCaller(input.actor, actionCallers[input.action.type]);
     const recorded = await tx.run(async (stores) => {
       const before = await lockForChange(stores, input);
-      const at = clock.now();
-      const { after, event } = applyAction(before, input.action, input.actor, at);
-      return stores.visits.saveTransition(
-        before,
-        after,
-        event,
-        auditOf(input.actor, input.meta, event, before, after),
-        at,
-      );
+      return recordAction(stores, before, input.action, {
+        actor: input.actor,
+        meta: input.meta,
+        at: clock.now(),
+      });
     });
     events.publish([recorded.event]);
     return recorded.visit;
