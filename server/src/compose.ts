@@ -13,6 +13,7 @@ import type {
 } from './application/ports.js';
 import { makeUseCases, type UseCases } from './application/use-cases.js';
 import type { Config } from './config.js';
+import type { VisitEvent } from './domain/events.js';
 import { noIdempotencyGuard } from './infrastructure/embedded/no-idempotency-guard.js';
 import { openPglite } from './infrastructure/embedded/pglite-database.js';
 import { makeInProcessBus } from './infrastructure/events/in-process-bus.js';
@@ -105,6 +106,8 @@ export const makeServices = (
     logger?: Logger;
     /** Told about every committed event too (metrics). */
     observeEvents?: EventPublisher['publish'];
+    /** Told about every event this instance's live feeds forward (fan-out lag). */
+    observeForwarded?: (event: VisitEvent) => void;
   },
 ): Services => {
   const coordination =
@@ -132,6 +135,7 @@ export const makeServices = (
     hasher: makeArgon2Hasher(),
     tokens: deviceTokens,
     timeZone: options.timeZone,
+    ...(options.observeForwarded && { onEventForwarded: options.observeForwarded }),
     onBackgroundError: (err) => options.logger?.error({ err }, 'live feed error'),
   });
   return { useCases, coordination };
@@ -169,6 +173,7 @@ export const composeApp = async (
     redisUrl: config.redisUrl,
     logger: logger as Logger,
     observeEvents: (events) => metrics.countEvents(events),
+    observeForwarded: (event) => metrics.observeFanoutLag(event),
     ...(options.clock && { clock: options.clock }),
   });
   const { redis } = services.coordination;

@@ -11,6 +11,7 @@ import { makeGetVisit } from './get-visit.js';
 import { makeListAudit } from './list-audit.js';
 import { makeListDepartments } from './list-departments.js';
 import { makeLogin } from './login.js';
+import type { VisitEvent } from '../domain/events.js';
 import { makeDepartmentFeeds } from './live/department-feeds.js';
 import { makeLiveUseCases } from './live/live-use-cases.js';
 import type {
@@ -46,6 +47,8 @@ export interface UseCaseDeps {
   readonly timeZone: string;
   /** Failures in background work (live feeds), which have no request to answer. */
   readonly onBackgroundError: (err: unknown) => void;
+  /** Told once per event an instance's live feeds forward. */
+  readonly onEventForwarded?: (event: VisitEvent) => void;
 }
 
 /** Every use case, wired to the same ports. Each factory takes only what it needs. */
@@ -55,6 +58,7 @@ export const makeUseCases = (deps: UseCaseDeps) => {
     log: deps.log,
     bus: deps.bus,
     onError: deps.onBackgroundError,
+    ...(deps.onEventForwarded && { onForward: deps.onEventForwarded }),
   });
   return {
     checkIn: makeCheckIn(deps),

@@ -384,6 +384,7 @@ describe('/metrics', () => {
     const events = 'mediqueue_visit_events_total{type="visit.checked_in"}';
     expect(sample(text, events)).toBe(sample(before, events) + 1);
     expect(text).toMatch(/^mediqueue_sse_connections \d+$/m);
+    expect(text).toContain('# TYPE mediqueue_event_fanout_lag_seconds histogram');
     expect(text).toMatch(/^mediqueue_db_pool_clients\{state="total"\} \d+$/m);
     expect(text).toContain('process_cpu_user_seconds_total');
     expect(text).toContain('nodejs_eventloop_lag_seconds');

@@ -47,15 +47,19 @@ export const makeDepartmentFeeds = ({
   log,
   bus,
   onError = () => {},
+  onForward = () => {},
 }: {
   log: EventLog;
   bus: EventBus;
   onError?: (err: unknown) => void;
+  /** Told once per event this instance forwards (fan-out lag metric). */
+  onForward?: (event: VisitEvent) => void;
 }) => {
   const channels = new Map<string, Channel>();
 
   const forward = (ch: Channel, event: VisitEvent): void => {
     ch.lastSeen = event.eventId;
+    onForward(event);
     for (const f of ch.followers) {
       if (!f.live) f.buffer.push(event);
       else if (event.eventId > f.cursor) {

@@ -31,6 +31,8 @@ export interface AppMetrics {
   /** Committed visit events (after commit): check-ins and state transitions. */
   countEvents(events: readonly VisitEvent[]): void;
   readOpenStreamsFrom(read: () => number): void;
+  /** Commit (the event's time) → forwarded to this instance's streams. */
+  observeFanoutLag(event: VisitEvent): void;
   readPoolFrom(read: () => PoolStats): void;
 }
 
@@ -48,6 +50,12 @@ export const makeMetrics = (): AppMetrics => {
     help: 'HTTP request latency, by route pattern, method and status',
     labelNames: ['method', 'route', 'status'] as const,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers,
+  });
+  const fanoutLag = new Histogram({
+    name: 'mediqueue_event_fanout_lag_seconds',
+    help: 'Time from a change being recorded to this instance forwarding it to its streams',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
     registers,
   });
   const checkIns = new Counter({
@@ -104,6 +112,9 @@ export const makeMetrics = (): AppMetrics => {
     },
     readOpenStreamsFrom: (read) => {
       openStreams = read;
+    },
+    observeFanoutLag: (event) => {
+      fanoutLag.observe(Math.max(0, Date.now() - event.occurredAt.getTime()) / 1000);
     },
     readPoolFrom: (read) => {
       pool = read;
