@@ -7,6 +7,7 @@ import type {
   Clock,
   EventPublisher,
   Fingerprinter,
+  IdempotencyClaim,
   IdempotencyGuard,
   Randomness,
   RequestMeta,
@@ -46,9 +47,21 @@ const keyReused = (): DomainError =>
     'This Idempotency-Key was used with a different request body',
   );
 
-export const makeCheckIn =
-  ({ tx, clock, random, fingerprints, events, idempotencyGuard, timeZone }: Deps) =>
-  async ({ actor, meta, idempotencyKey, body }: CheckInInput): Promise<CheckInResult> => {
+export const makeCheckIn = ({
+  tx,
+  clock,
+  random,
+  fingerprints,
+  events,
+  idempotencyGuard,
+  timeZone,
+}: Deps) => {
+  const checkIn = async ({
+    actor,
+    meta,
+    idempotencyKey,
+    body,
+  }: CheckInInput): Promise<CheckInResult> => {
     requireCaller(actor, ['kiosk', 'reception', 'admin']);
     const priority = body.priority ?? 'normal';
     if (priority === 'emergency' && actor.type !== 'staff') {
@@ -71,75 +84,85 @@ export const makeCheckIn =
       return { visit: guard.visit, replayed: true };
     }
 
-    const outcome = await tx
-      .run(async ({ idempotency, departments, visits }) => {
-        // The claim comes first so a retry is answered from the record even if the
-        // department has since been closed.
-        const prior = await idempotency.claim(claim);
-        if (prior.kind === 'exists') {
-          if (prior.fingerprint !== claim.fingerprint) {
-            throw keyReused();
-          }
-          const original =
-            prior.visitId === null ? null : await visits.checkInSnapshot(prior.visitId);
-          if (original === null) {
-            throw new DomainError(
-              'IDEMPOTENCY_IN_PROGRESS',
-              'A request with this key is in progress',
-            );
-          }
-          return { replayed: true as const, visit: original };
-        }
+    // Scope first, from the credential itself; only a refusal needs the department, to
+    // tell "unknown" (404) from "not yours" (403).
+    if (!coversDepartment(actor, body.departmentId)) {
+      const department = await tx.read(({ departments }) =>
+        departments.findById(body.departmentId),
+      );
+      if (department === null || !department.active) throw notFoundDepartment();
+      throw new DomainError('FORBIDDEN', 'This department is outside your assignment');
+    }
 
-        // Scope first, from the credential itself; only a refusal needs the department, to
-        // tell "unknown" (404) from "not yours" (403). Existence and `active` are checked
-        // by the insert, which joins the department under its counter lock.
-        if (!coversDepartment(actor, body.departmentId)) {
-          const department = await departments.findById(body.departmentId);
-          if (department === null || !department.active) throw notFoundDepartment();
-          throw new DomainError('FORBIDDEN', 'This department is outside your assignment');
-        }
-
-        const now = clock.now();
-        const id = random.uuid();
-        const recorded = await visits.insertCheckedIn(
-          {
-            id,
-            departmentId: body.departmentId,
-            serviceDay: serviceDayOf(now, timeZone),
-            publicToken: random.publicToken(),
-            priority,
-            patient: {
-              displayName: body.patient?.displayName ?? null,
-              phone: body.patient?.phone ?? null,
-            },
-            checkedInAt: now,
-            transferredFromVisitId: null,
-          },
-          {
-            actor,
-            action: 'visit.checked_in',
-            entity: 'visit',
-            entityId: id,
-            meta,
-            after: { departmentId: body.departmentId, priority, state: 'WAITING' },
-          },
-          claim,
-        );
-        if (recorded === null) throw notFoundDepartment();
-        return { replayed: false as const, recorded };
-      })
-      .catch(async (err: unknown) => {
-        await idempotencyGuard.release(claim, guard.owner).catch(() => undefined);
+    const outcome = await record({ actor, meta, body, priority, claim }).catch(
+      async (err: unknown) => {
+        await idempotencyGuard.release(claim, guard.owner);
         throw err;
-      });
-
-    const visit = outcome.replayed ? outcome.visit : outcome.recorded.visit;
+      },
+    );
     // Best effort: if this fails, the next retry is answered from Postgres.
-    await idempotencyGuard.complete(claim, guard.owner, visit).catch(() => undefined);
-    if (outcome.replayed) return { visit, replayed: true };
-    events.publish([outcome.recorded.event]);
-    return { visit, replayed: false };
+    await idempotencyGuard.complete(claim, guard.owner, outcome.visit);
+    if (!outcome.replayed) events.publish([outcome.event]);
+    return { visit: outcome.visit, replayed: outcome.replayed };
   };
+
+  /** One atomic statement (no transaction round trips); a taken key is answered from its record. */
+  const record = async ({
+    actor,
+    meta,
+    body,
+    priority,
+    claim,
+  }: Omit<CheckInInput, 'idempotencyKey'> & { priority: Priority; claim: IdempotencyClaim }) => {
+    const now = clock.now();
+    const id = random.uuid();
+    const write = await tx.read(({ visits }) =>
+      visits.insertCheckedIn(
+        {
+          id,
+          departmentId: body.departmentId,
+          serviceDay: serviceDayOf(now, timeZone),
+          publicToken: random.publicToken(),
+          priority,
+          patient: {
+            displayName: body.patient?.displayName ?? null,
+            phone: body.patient?.phone ?? null,
+          },
+          checkedInAt: now,
+          transferredFromVisitId: null,
+        },
+        {
+          actor,
+          action: 'visit.checked_in',
+          entity: 'visit',
+          entityId: id,
+          meta,
+          after: { departmentId: body.departmentId, priority, state: 'WAITING' },
+        },
+        claim,
+      ),
+    );
+    if (write.kind === 'recorded') {
+      return { replayed: false as const, visit: write.recorded.visit, event: write.recorded.event };
+    }
+    // Nothing was written. A retry is answered from the record — even if the department
+    // has been closed since the first attempt.
+    const prior = await tx.read(({ idempotency }) => idempotency.find(claim.credential, claim.key));
+    if (prior === null) {
+      if (write.kind === 'no_department') throw notFoundDepartment();
+      throw new DomainError('IDEMPOTENCY_IN_PROGRESS', 'A request with this key is in progress');
+    }
+    if (prior.fingerprint !== claim.fingerprint) throw keyReused();
+    const original =
+      prior.visitId === null
+        ? null
+        : await tx.read(({ visits }) => visits.checkInSnapshot(prior.visitId as string));
+    if (original === null)
+      throw new DomainError('IDEMPOTENCY_IN_PROGRESS', 'A request with this key is in progress');
+    return { replayed: true as const, visit: original, event: null };
+  };
+
+  return checkIn;
+};
 
 const notFoundDepartment = (): DomainError => new DomainError('NOT_FOUND', 'Department not found');

@@ -60,9 +60,12 @@ export interface IdempotencyClaim {
   readonly fingerprint: string;
 }
 
-export type ClaimOutcome =
-  | { readonly kind: 'claimed' }
-  | { readonly kind: 'exists'; readonly fingerprint: string; readonly visitId: string | null };
+export type CheckInWrite =
+  | { readonly kind: 'recorded'; readonly recorded: Recorded }
+  /** Nothing written: the key is already recorded (or being recorded and now committed). */
+  | { readonly kind: 'claim_taken' }
+  /** Nothing written: the department is unknown or inactive. */
+  | { readonly kind: 'no_department' };
 
 export interface Recorded {
   readonly visit: Visit;
@@ -76,14 +79,15 @@ export interface VisitStore {
   /** Locks the visit row until commit (`FOR UPDATE`). */
   lockById(id: string): Promise<Visit | null>;
   /**
-   * Allocates the next ticket of the service day under the department counter's row lock.
-   * Null when the department is unknown or inactive.
+   * Records a check-in: claims the idempotency key (when given), allocates the next ticket
+   * of the service day under the department counter's row lock, writes visit, event and
+   * audit row — as one atomic statement, so it may run without a surrounding transaction.
    */
   insertCheckedIn(
     visit: NewVisit,
     audit: AuditEntry,
     idempotency: IdempotencyClaim | null,
-  ): Promise<Recorded | null>;
+  ): Promise<CheckInWrite>;
   saveTransition(
     before: Visit,
     after: Visit,
@@ -117,8 +121,13 @@ export interface CallQueueStore {
 }
 
 export interface IdempotencyStore {
-  /** Inserts the (credential, key) record; waits for an in-flight twin to settle first. */
-  claim(claim: IdempotencyClaim): Promise<ClaimOutcome>;
+  /** The durable record of (credential, key), written by the check-in that claimed it. */
+  find(credential: string, key: string): Promise<IdempotencyRecord | null>;
+}
+
+export interface IdempotencyRecord {
+  readonly fingerprint: string;
+  readonly visitId: string | null;
 }
 
 export interface AuditLog {
@@ -341,8 +350,9 @@ export interface Transactor {
     options?: { readonly snapshot?: boolean },
   ): Promise<T>;
   /**
-   * Runs single reads without a transaction (no BEGIN/COMMIT round trips): for lookups on
-   * the hot path, such as authenticating each request.
+   * Runs without an explicit transaction (no BEGIN/COMMIT round trips): for lookups on the
+   * hot path, such as authenticating each request, and for single statements that are
+   * atomic on their own (the check-in).
    */
   read<T>(work: (stores: TxStores & { readonly queue: QueueReader }) => Promise<T>): Promise<T>;
 }

@@ -52,7 +52,7 @@ export const makeTransferVisit =
         now,
       );
       await stores.callQueue.lockCounters([before.departmentId, target.id]);
-      const opened = await stores.visits.insertCheckedIn(
+      const write = await stores.visits.insertCheckedIn(
         {
           id: newId,
           departmentId: target.id,
@@ -73,7 +73,8 @@ export const makeTransferVisit =
         },
         null,
       );
-      if (opened === null) throw notFound('Target department');
+      if (write.kind !== 'recorded') throw notFound('Target department');
+      const opened = write.recorded;
       const closed = await stores.visits.saveTransition(
         before,
         after,

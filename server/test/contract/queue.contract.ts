@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { IdempotencyClaim, Recorded, VisitStore } from '../../src/application/ports.js';
 import type { ClassHeads } from '../../src/domain/queue-order.js';
@@ -14,7 +14,8 @@ import {
   sleep,
   type GetContext,
 } from '../support/store-fixtures.js';
-import { recorded } from '../support/store-fixtures.js';
+import { countRows, recorded } from '../support/store-fixtures.js';
+import { sql } from 'kysely';
 
 const YESTERDAY = '2030-05-09';
 const DAY = '2030-05-10';
@@ -348,57 +349,71 @@ export const describeQueueContract = (ctx: GetContext): void => {
     });
   });
 
-  describe('idempotency.claim', () => {
+  describe('idempotency record (written by the check-in statement)', () => {
     const claimOf = (credential: string) => ({
       credential,
       key: `key-${randomBytes(4).toString('hex')}`,
       fingerprint: `fp-${randomBytes(4).toString('hex')}`,
     });
+    const write = (
+      visits: VisitStore,
+      dep: { id: string; code: string },
+      claim: IdempotencyClaim,
+    ) => {
+      const visit = newVisit(dep, { serviceDay: DAY, checkedInAt: at(DAY, '09:00') });
+      return visits.insertCheckedIn(visit, auditEntry('visit.checked_in', visit.id), claim);
+    };
 
-    it('claims once; afterwards reports the fingerprint and the linked visit', async () => {
+    it('claims once, linked to the visit; the same key again writes nothing', async () => {
       const { tx } = ctx();
       const dep = await createDepartment(tx, { serviceDay: DAY });
       const claim = claimOf(`kiosk:${randomBytes(4).toString('hex')}`);
-      expect(await tx.run(({ idempotency }) => idempotency.claim(claim))).toEqual({
-        kind: 'claimed',
-      });
-      expect(await tx.run(({ idempotency }) => idempotency.claim(claim))).toEqual({
-        kind: 'exists',
-        fingerprint: claim.fingerprint,
-        visitId: null,
-      });
-
-      // As check-in does it: claim and insert in one transaction; the visit is linked.
-      const other = claimOf(claim.credential);
-      const recorded = await tx.run(async ({ idempotency, visits }) => {
-        expect(await idempotency.claim(other)).toEqual({ kind: 'claimed' });
-        return checkInWith(visits, dep, other);
-      });
-      expect(await tx.run(({ idempotency }) => idempotency.claim(other))).toEqual({
-        kind: 'exists',
-        fingerprint: other.fingerprint,
-        visitId: recorded.visit.id,
-      });
-      // Another credential may use the same key.
+      const first = await tx.read(({ visits }) => recorded(write(visits, dep, claim)));
       expect(
-        await tx.run(({ idempotency }) =>
-          idempotency.claim({ ...other, credential: `${other.credential}-b` }),
+        await tx.read(({ idempotency }) => idempotency.find(claim.credential, claim.key)),
+      ).toEqual({
+        fingerprint: claim.fingerprint,
+        visitId: first.visit.id,
+      });
+      expect((await tx.read(({ visits }) => write(visits, dep, claim))).kind).toBe('claim_taken');
+      const { handle } = ctx();
+      expect(
+        await countRows(
+          handle,
+          sql<{ n: number }>`SELECT count(*)::int AS n FROM visits WHERE department_id = ${dep.id}`,
         ),
-      ).toEqual({ kind: 'claimed' });
+      ).toBe(1);
+      // Another credential may use the same key.
+      const other = { ...claim, credential: `${claim.credential}-b` };
+      expect((await tx.read(({ visits }) => write(visits, dep, other))).kind).toBe('recorded');
     });
 
-    it('a claim whose transaction rolls back leaves the key free', async () => {
+    it('an unknown or inactive department writes nothing, not even the key', async () => {
       const { tx } = ctx();
       const claim = claimOf(`kiosk:${randomBytes(4).toString('hex')}`);
+      const missing = { id: randomUUID(), code: 'NONE' };
+      expect((await tx.read(({ visits }) => write(visits, missing, claim))).kind).toBe(
+        'no_department',
+      );
+      expect(
+        await tx.read(({ idempotency }) => idempotency.find(claim.credential, claim.key)),
+      ).toBeNull();
+    });
+
+    it('a check-in whose transaction rolls back leaves the key free', async () => {
+      const { tx } = ctx();
+      const dep = await createDepartment(tx, { serviceDay: DAY });
+      const claim = claimOf(`kiosk:${randomBytes(4).toString('hex')}`);
       await expect(
-        tx.run(async ({ idempotency }) => {
-          expect(await idempotency.claim(claim)).toEqual({ kind: 'claimed' });
+        tx.run(async ({ visits }) => {
+          await recorded(write(visits, dep, claim));
           throw new Rollback();
         }),
       ).rejects.toBeInstanceOf(Rollback);
-      expect(await tx.run(({ idempotency }) => idempotency.claim(claim))).toEqual({
-        kind: 'claimed',
-      });
+      expect(
+        await tx.read(({ idempotency }) => idempotency.find(claim.credential, claim.key)),
+      ).toBeNull();
+      expect((await tx.read(({ visits }) => write(visits, dep, claim))).kind).toBe('recorded');
     });
   });
 };

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type {
   AuditEntry,
+  CheckInWrite,
   IdempotencyClaim,
   NewVisit,
   Page,
@@ -84,10 +85,10 @@ export const newVisit = (
 });
 
 /** The check-in was recorded (the department exists and is active). */
-export const recorded = async (pending: Promise<Recorded | null>): Promise<Recorded> => {
+export const recorded = async (pending: Promise<CheckInWrite>): Promise<Recorded> => {
   const result = await pending;
-  if (result === null) throw new Error('insertCheckedIn found no active department');
-  return result;
+  if (result.kind !== 'recorded') throw new Error(`insertCheckedIn wrote nothing: ${result.kind}`);
+  return result.recorded;
 };
 
 /** One check-in in its own transaction. */

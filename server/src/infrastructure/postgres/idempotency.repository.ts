@@ -1,26 +1,20 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { IdempotencyStore } from '../../application/ports.js';
 import type { Database } from './schema.js';
 
+/**
+ * Read side of the idempotency record. The record itself is written by the check-in
+ * statement (visit.repository.ts), under the primary key (credential, key): the durable
+ * backstop behind any Redis claim.
+ */
 export const makeIdempotencyStore = (db: Kysely<Database>): IdempotencyStore => ({
-  /**
-   * ON CONFLICT DO NOTHING waits for a concurrent inserter of the same key to commit or
-   * roll back, so a twin request sees either the finished record or a free key — never a
-   * half-made check-in. The primary key is the durable backstop behind any Redis claim.
-   */
-  claim: async ({ credential, key, fingerprint }) => {
-    const inserted = await sql<{ credential: string }>`
-      INSERT INTO idempotency_keys (credential, key, fingerprint)
-      VALUES (${credential}, ${key}, ${fingerprint})
-      ON CONFLICT (credential, key) DO NOTHING
-      RETURNING credential`.execute(db);
-    if (inserted.rows.length > 0) return { kind: 'claimed' };
-    const existing = await db
+  find: async (credential, key) => {
+    const row = await db
       .selectFrom('idempotency_keys')
       .select(['fingerprint', 'visit_id'])
       .where('credential', '=', credential)
       .where('key', '=', key)
-      .executeTakeFirstOrThrow();
-    return { kind: 'exists', fingerprint: existing.fingerprint, visitId: existing.visit_id };
+      .executeTakeFirst();
+    return row === undefined ? null : { fingerprint: row.fingerprint, visitId: row.visit_id };
   },
 });

@@ -13,6 +13,10 @@ import type { Database, VisitRow } from './schema.js';
 import { changedColumns, snapshotToVisit, toVisit } from './visit.mapper.js';
 
 type RecordedRow = VisitRow & { event_id: number };
+/** The check-in statement's one row: visit columns are null when nothing was inserted. */
+type CheckInRow = { department_found: number } & {
+  [K in keyof RecordedRow]: RecordedRow[K] | null;
+};
 
 const recorded = (row: RecordedRow | undefined, type: VisitEventType, at: Date): Recorded => {
   if (row === undefined) throw new Error('visit write matched no row');
@@ -60,27 +64,42 @@ export const makeVisitStore = (db: Kysely<Database>): VisitStore => ({
   },
 
   /**
-   * One statement takes the department counter's row lock (next seq of the service day and
-   * next event number), inserts the visit, its event and its audit row, and links the
-   * idempotency record. The lock is held from this statement to COMMIT — one round trip —
-   * which is what bounds check-in throughput per department (STACK.md: 2.2× the
-   * SELECT … FOR UPDATE + separate statements pattern).
+   * A check-in is one statement, safe to run on its own (autocommit): it claims the
+   * idempotency key, takes the department counter's row lock (next seq of the service day
+   * and next event number), inserts the visit, its event and its audit row. The row lock is
+   * then held only while this statement runs and commits — no round trip back to the
+   * application in between — which is what bounds check-in throughput per department
+   * (STACK.md: one statement holding the lock runs 2.2× the SELECT … FOR UPDATE pattern).
+   *
+   * Order inside the statement matters and is forced by data dependencies: the counter
+   * UPDATE only runs if the key claim inserted a row (`EXISTS (SELECT 1 FROM i)` is an
+   * uncorrelated sub-plan, evaluated before any counter row is locked). A twin request with
+   * the same key therefore waits on the key's unique index — not on the department — until
+   * the first commits, then inserts nothing and is answered from the record.
    *
    * The counter never moves back a day: if this instance's clock is behind the one that
    * last wrote it, the newer service day wins and numbering carries on without reuse.
-   *
-   * The department is joined in: no row (unknown or inactive department) → null, and the
-   * caller's transaction is rolled back. That saves a lookup round trip per check-in.
    */
   insertCheckedIn: async (v: NewVisit, audit: AuditEntry, claim: IdempotencyClaim | null) => {
-    const result = await sql<RecordedRow>`
-      WITH c AS (
+    const claimSql =
+      claim === null
+        ? sql`SELECT 1 AS ok FROM d`
+        : sql`INSERT INTO idempotency_keys (credential, key, fingerprint, visit_id, response_status)
+            SELECT ${claim.credential}, ${claim.key}, ${claim.fingerprint}, ${v.id}, 201 FROM d
+            ON CONFLICT (credential, key) DO NOTHING
+            RETURNING 1 AS ok`;
+    const result = await sql<CheckInRow>`
+      WITH d AS (
+        SELECT id, code FROM departments WHERE id = ${v.departmentId} AND active
+      ), i AS (
+        ${claimSql}
+      ), c AS (
         UPDATE department_counters dc
         SET last_seq = CASE WHEN dc.service_day >= ${v.serviceDay}::date THEN dc.last_seq + 1 ELSE 1 END,
             service_day = GREATEST(dc.service_day, ${v.serviceDay}::date),
             last_event_id = dc.last_event_id + 1
-        FROM departments d
-        WHERE dc.department_id = ${v.departmentId} AND d.id = dc.department_id AND d.active
+        FROM d
+        WHERE dc.department_id = d.id AND EXISTS (SELECT 1 FROM i)
         RETURNING dc.service_day, dc.last_seq, dc.last_event_id, d.code
       ), v AS (
         INSERT INTO visits (id, department_id, service_day, seq, ticket, public_token, priority,
@@ -98,15 +117,17 @@ export const makeVisitStore = (db: Kysely<Database>): VisitStore => ({
       ), a AS (
         INSERT INTO audit_events ${auditColumns}
         SELECT * FROM (VALUES ${auditValues(audit)}) x WHERE EXISTS (SELECT 1 FROM c)
-      ), i AS (
-        UPDATE idempotency_keys SET visit_id = ${v.id}, response_status = 201
-        WHERE credential = ${claim?.credential ?? null} AND key = ${claim?.key ?? null}
-          AND EXISTS (SELECT 1 FROM c)
       )
-      SELECT v.*, c.last_event_id AS event_id FROM v, c`.execute(db);
-    return result.rows[0] === undefined
-      ? null
-      : recorded(result.rows[0], 'visit.checked_in', v.checkedInAt);
+      SELECT (SELECT count(*) FROM d)::int AS department_found, v.*, c.last_event_id AS event_id
+      FROM (SELECT 1) AS one LEFT JOIN v ON true LEFT JOIN c ON true`.execute(db);
+    const row = result.rows[0];
+    if (row === undefined || row.department_found === 0) return { kind: 'no_department' };
+    if (row.id === null) return { kind: 'claim_taken' };
+    const { department_found: _found, ...recordedRow } = row;
+    return {
+      kind: 'recorded',
+      recorded: recorded(recordedRow as RecordedRow, 'visit.checked_in', v.checkedInAt),
+    };
   },
 
   /**
