@@ -417,12 +417,3 @@ export const describeQueueContract = (ctx: GetContext): void => {
     });
   });
 };
-
-const checkInWith = (
-  visits: VisitStore,
-  dep: { id: string; code: string },
-  claim: IdempotencyClaim,
-): Promise<Recorded> => {
-  const visit = newVisit(dep, { serviceDay: DAY, checkedInAt: at(DAY, '09:00') });
-  return recorded(visits.insertCheckedIn(visit, auditEntry('visit.checked_in', visit.id), claim));
-};
