@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { IdempotencyClaim, Recorded, VisitStore } from '../../src/application/ports.js';
+import type { IdempotencyClaim, VisitStore } from '../../src/application/ports.js';
 import type { ClassHeads } from '../../src/domain/queue-order.js';
 import type { Visit } from '../../src/domain/visit.js';
 import {
