@@ -8,7 +8,7 @@
  * in the table) but does not fail the run.
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -19,6 +19,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import { assertBenchName, databaseUrl, dropDatabase, recreateDatabase } from './lib/db.js';
 import {
+  probeCommand,
   serverMemory,
   startClient,
   startHub,
@@ -36,14 +37,21 @@ import type {
 import { diffSnapshots, type HeapGroup } from './lib/heap-diff.js';
 import { expectJson } from './lib/http.js';
 import { cpuSeconds, fdCount, fdLimits, loopbackSocketStates } from './lib/procfs.js';
-import { cpuMeter, machineLoad } from './lib/sysmon.js';
+import { cpuMeter, machineLoad, transactionCounts } from './lib/sysmon.js';
 import { createAdmin, freePort, startServer, type ServerHandle } from './lib/server.js';
 import { round, summarize, type LatencySummary } from './lib/stats.js';
 import { fmt, table } from './lib/table.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..');
-const serverDir = path.join(repoRoot, 'server');
+/**
+ * BENCH_FANOUT_SERVER_DIR: another copy of server/ (an experiment, e.g. a patched copy in
+ * /tmp with node_modules linked); the figures then stay out of docs/performance.md.
+ */
+const serverDir = path.resolve(
+  process.env.BENCH_FANOUT_SERVER_DIR ?? path.join(repoRoot, 'server'),
+);
+const isProjectServer = serverDir === path.join(repoRoot, 'server');
 const resultsDir = path.join(here, 'results');
 const docsFile = path.join(repoRoot, 'docs', 'performance.md');
 const clientScript = path.join(here, 'lib', 'fanout-client.ts');
@@ -84,11 +92,17 @@ const cfg = {
   idleSeconds: int('BENCH_FANOUT_IDLE_SECONDS', 35),
   cycles: int('BENCH_FANOUT_CYCLES', 10),
   cycleStreams: int('BENCH_FANOUT_CYCLE_STREAMS', 1000),
+  /** Alternating (reference, MediQue) runs per number of streams; samples pooled per side. */
+  rounds: Math.max(1, int('BENCH_FANOUT_ROUNDS', 2)),
   /** > 0: heap snapshots before/after opening this many streams, and their difference. */
   heapSnapshotStreams: int('BENCH_FANOUT_HEAP_SNAPSHOT_STREAMS', 0),
   poolSize: int('BENCH_POOL_SIZE', 8),
   cpuProfile: process.env.BENCH_CPU_PROF === '1',
   keepDatabase: process.env.BENCH_KEEP_DB === '1',
+  /** Write the figures into docs/performance.md (not for another server copy). */
+  writeDocs:
+    process.env.BENCH_FANOUT_DOCS !== '0' && isProjectServer && process.env.BENCH_CPU_PROF !== '1',
+  serverDir,
   /** Before each measured run, wait up to this long for the machine to be quiet … */
   quietWaitSeconds: int('BENCH_QUIET_WAIT_SECONDS', 60),
   /** … i.e. fewer than this many cores busy (everything included) over one second. */
@@ -116,6 +130,11 @@ interface RunCpu {
 interface LatencyReport {
   readonly streams: number;
   readonly opened: OpenResult;
+  /** The measured events (not the warm-up), kept for pooling rounds (the JSON keeps lastMs). */
+  readonly samples: readonly EventSample[];
+  /** Events triggered, warm-up included (the CPU per event divides by this). */
+  readonly events: number;
+  readonly serverCpuSeconds: number | null;
   /** Response → last stream. */
   readonly last: LatencySummary;
   /** Response → first stream. */
@@ -144,16 +163,17 @@ interface LatencyReport {
 
 const latencyReport = (
   streams: number,
-  opened: OpenResult,
-  ran: RunResult,
-  serverCpuSeconds: number | null,
-  cpu: RunCpu | null,
+  side: { opened: OpenResult; ran: RunResult; cpuSeconds: number | null; cpu: RunCpu | null },
 ): LatencyReport => {
+  const { opened, ran, cpuSeconds: serverCpuSeconds, cpu } = side;
   const s: readonly EventSample[] = ran.samples;
-  const all = [...ran.warmup, ...ran.samples].length;
+  const all = ran.warmup.length + ran.samples.length;
   return {
     streams,
     opened,
+    samples: s,
+    events: all,
+    serverCpuSeconds,
     last: summarize(s.map((x) => x.lastMs)),
     first: summarize(s.map((x) => x.firstMs)),
     spread: summarize(s.map((x) => x.lastMs - x.firstMs)),
@@ -168,6 +188,68 @@ const latencyReport = (
       serverCpuSeconds === null || all === 0 ? null : round((serverCpuSeconds * 1000) / all, 3),
     clientCpuCores: round(ran.clientCpuCores, 2),
     cpu,
+  };
+};
+
+/** One side's rounds as one: samples pooled, counts summed, CPU averaged (other: the worst). */
+const pooledReport = (streams: number, rounds: readonly LatencyReport[]): LatencyReport => {
+  const first = rounds[0];
+  if (first === undefined) throw new Error('no rounds');
+  if (rounds.length === 1) return first;
+  const s = rounds.flatMap((r) => r.samples);
+  const sum = (f: (r: LatencyReport) => number): number => rounds.reduce((a, r) => a + f(r), 0);
+  const mean = (f: (r: LatencyReport) => number | null | undefined): number | null => {
+    const v = rounds.map(f).filter((x): x is number => x !== null && x !== undefined);
+    return v.length === 0 ? null : round(v.reduce((a, b) => a + b, 0) / v.length, 2);
+  };
+  const max = (f: (r: LatencyReport) => number | null | undefined): number | null => {
+    const v = rounds.map(f).filter((x): x is number => x !== null && x !== undefined);
+    return v.length === 0 ? null : Math.max(...v);
+  };
+  const cpuSeconds = rounds.every((r) => r.serverCpuSeconds !== null)
+    ? sum((r) => r.serverCpuSeconds ?? 0)
+    : null;
+  const events = sum((r) => r.events);
+  const triggerErrors: Record<string, number> = {};
+  for (const r of rounds) {
+    for (const [k, n] of Object.entries(r.triggerErrors))
+      triggerErrors[k] = (triggerErrors[k] ?? 0) + n;
+  }
+  return {
+    streams,
+    opened: {
+      ...first.opened,
+      requested: sum((r) => r.opened.requested),
+      ready: sum((r) => r.opened.ready),
+      failed: sum((r) => r.opened.failed),
+      elapsedMs: sum((r) => r.opened.elapsedMs) / rounds.length,
+    },
+    samples: s,
+    events,
+    serverCpuSeconds: cpuSeconds,
+    last: summarize(s.map((x) => x.lastMs)),
+    first: summarize(s.map((x) => x.firstMs)),
+    spread: summarize(s.map((x) => x.lastMs - x.firstMs)),
+    trigger: summarize(s.map((x) => x.triggerMs)),
+    incomplete: sum((r) => r.incomplete),
+    unverified: sum((r) => r.unverified),
+    outOfOrder: sum((r) => r.outOfOrder),
+    dropped: sum((r) => r.dropped),
+    triggerErrors,
+    frameBytes: first.frameBytes,
+    serverCpuMsPerEvent:
+      cpuSeconds === null || events === 0 ? null : round((cpuSeconds * 1000) / events, 3),
+    clientCpuCores: mean((r) => r.clientCpuCores) ?? 0,
+    cpu: {
+      server: mean((r) => r.cpu?.server),
+      postgres: mean((r) => r.cpu?.postgres),
+      client: mean((r) => r.cpu?.client) ?? 0,
+      machine: mean((r) => r.cpu?.machine),
+      other: max((r) => r.cpu?.other),
+      busyBefore: max((r) => r.cpu?.busyBefore),
+      waitedForQuietSeconds: sum((r) => r.cpu?.waitedForQuietSeconds ?? 0),
+    },
+    ...(first.memory !== undefined && { memory: first.memory }),
   };
 };
 
@@ -237,6 +319,23 @@ const main = async (): Promise<number> => {
         return null;
       }
     })(),
+    /** The server files on the measured path, by content hash (the tree changes often). */
+    sources: Object.fromEntries(
+      [
+        'src/presentation/http/sse.ts',
+        'src/presentation/http/routes/streams.routes.ts',
+        'src/application/live/department-feeds.ts',
+        'src/application/live/live-use-cases.ts',
+        'src/infrastructure/redis/redis-bus.ts',
+      ].map((f) => {
+        try {
+          const text = fs.readFileSync(path.join(serverDir, f));
+          return [f, createHash('sha256').update(text).digest('hex').slice(0, 12)];
+        } catch {
+          return [f, null];
+        }
+      }),
+    ),
     ephemeralPorts: (() => {
       try {
         return fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim();
@@ -342,12 +441,7 @@ const main = async (): Promise<number> => {
       serverDir,
       env,
       port: await freePort(),
-      nodeFlags: [
-        '--expose-gc',
-        '--import',
-        memProbe,
-        ...(cfg.cpuProfile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-      ],
+      nodeFlags: ['--expose-gc', '--import', memProbe],
     });
     const srv: ServerHandle = server;
     log(
@@ -471,8 +565,10 @@ const main = async (): Promise<number> => {
       pid: number,
       warmup = cfg.warmup,
       count = cfg.events,
+      around?: { before(): Promise<void>; after(): Promise<void> },
     ): Promise<{ ran: RunResult; cpuSeconds: number | null; cpu: RunCpu | null }> => {
       const quiet = count > 0 ? await waitQuiet(`${trigger.kind} run`) : null;
+      await around?.before();
       const cpu0 = cpuSeconds(pid);
       const meter = cpuMeter(pid, adminUrl, cfg.database);
       const ran = await cl.send(
@@ -489,6 +585,7 @@ const main = async (): Promise<number> => {
       );
       const use = await meter.stop();
       const cpu1 = cpuSeconds(pid);
+      await around?.after();
       const other =
         use.other === null ? null : round(Math.max(0, use.other - ran.clientCpuCores), 2);
       if (other !== null && other > 0.25 && count > 0) {
@@ -578,6 +675,12 @@ const main = async (): Promise<number> => {
       heapPerStream: number;
       rssPerStream: number;
       externalPerStream: number;
+      cost: {
+        serverCores: number | null;
+        postgresCores: number | null;
+        otherCores: number | null;
+        transactionsPerSecond: number;
+      };
     } | null = null;
     if (cfg.idleStreams > 0) {
       const auth = await login();
@@ -587,9 +690,23 @@ const main = async (): Promise<number> => {
       log(
         `holding ${opened.ready} idle streams for ${cfg.idleSeconds} s (past the 15 s ping and the 30 s requestTimeout) …`,
       );
+      // What idle streams cost while nothing happens: CPU (server, Postgres) and queries.
+      const xact0 = await transactionCounts(adminUrl, cfg.database);
+      const idleMeter = cpuMeter(srv.pid, adminUrl, cfg.database);
+      const t0 = performance.now();
       await sleep(cfg.idleSeconds * 1000);
+      const idleCpu = await idleMeter.stop();
+      const heldMs = performance.now() - t0;
       const status = await cl.send({ type: 'status' }, 'status');
       const after = await serverMemory(srv.pid, memFile);
+      await sleep(1100); // backends flush pg_stat_database about once a second
+      const xact1 = await transactionCounts(adminUrl, cfg.database);
+      const idleCost = {
+        serverCores: idleCpu.server === null ? null : round(idleCpu.server, 3),
+        postgresCores: idleCpu.postgres === null ? null : round(idleCpu.postgres, 3),
+        otherCores: idleCpu.other === null ? null : round(idleCpu.other, 2),
+        transactionsPerSecond: round((xact1.commits - xact0.commits) / ((heldMs + 1100) / 1000), 1),
+      };
       const n = Math.max(1, opened.ready);
       idle = {
         streams: cfg.idleStreams,
@@ -601,9 +718,10 @@ const main = async (): Promise<number> => {
         heapPerStream: (after.heapUsed - before.heapUsed) / n,
         rssPerStream: (after.rss - before.rss) / n,
         externalPerStream: (after.external - before.external) / n,
+        cost: idleCost,
       };
       log(
-        `idle: ${status.open} still open after ${cfg.idleSeconds} s; heap ${fmt(kib(idle.heapPerStream), 2)} KiB/stream, RSS ${fmt(kib(idle.rssPerStream), 2)} KiB/stream`,
+        `idle: ${status.open} still open after ${cfg.idleSeconds} s; heap ${fmt(kib(idle.heapPerStream), 2)} KiB/stream, RSS ${fmt(kib(idle.rssPerStream), 2)} KiB/stream; while idle: server ${fmt(idleCost.serverCores, 2)} cores, Postgres ${fmt(idleCost.postgresCores, 2)} cores, ${fmt(idleCost.transactionsPerSecond, 0)} transactions/s`,
       );
       if (status.open < opened.ready)
         problem(`idle: ${opened.ready - status.open} streams ended while idle`);
@@ -627,12 +745,10 @@ const main = async (): Promise<number> => {
         path.join(dir, 'before.heapsnapshot'),
         path.join(dir, `after-${n}.heapsnapshot`),
       ];
-      fs.writeFileSync(`${memFile}.snapshot`, files[0] ?? '');
-      await serverMemory(srv.pid, memFile);
+      await serverMemory(srv.pid, memFile, files[0]);
       await openStreams(mediqueTarget(dept, auth), n, 'heap snapshot streams');
       await sleep(2000);
-      fs.writeFileSync(`${memFile}.snapshot`, files[1] ?? '');
-      await serverMemory(srv.pid, memFile);
+      await serverMemory(srv.pid, memFile, files[1]);
       await closeStreams();
       await serverSettles(fdBaseline);
       const diff = diffSnapshots(files[0] ?? '', files[1] ?? '');
@@ -650,63 +766,113 @@ const main = async (): Promise<number> => {
       );
     }
 
-    // 5. Latency: the reference hub, then MediQue, for each number of streams.
-    const latency: { streams: number; reference: LatencyReport; mediqueue: LatencyReport }[] = [];
-    for (const n of cfg.sizes) {
-      // Reference.
+    // 5. Latency: for each number of streams, BENCH_FANOUT_ROUNDS rounds of (reference run,
+    // MediQue run), alternating so that a noisy minute on the machine hits both sides; each
+    // side's samples are pooled over its rounds.
+    const latency: {
+      streams: number;
+      reference: LatencyReport;
+      mediqueue: LatencyReport;
+      rounds: { reference: LatencyReport; mediqueue: LatencyReport }[];
+    }[] = [];
+    type Side = {
+      opened: OpenResult;
+      ran: RunResult;
+      cpuSeconds: number | null;
+      cpu: RunCpu | null;
+    };
+    const referenceRun = async (n: number, round: number): Promise<LatencyReport> => {
       hub = await startHub({
         cwd: serverDir,
         script: hubScript,
         port: await freePort(),
         fdLimit: wantFds,
         nodeFlags: cfg.cpuProfile
-          ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, `hub-${n}`)}`]
+          ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profileDir, `hub-${n}-${round}`)}`]
           : [],
       });
       const h: HubHandle = hub;
       const hubBefore = await h.memory();
-      const refOpened = await openStreams(
+      const opened = await openStreams(
         { port: h.port, path: '/events', headers: {} },
         n,
-        `reference, ${n} streams`,
+        `reference, ${n} streams (round ${round})`,
       );
       const hubAfter = await h.memory();
       log(`reference, ${n} streams: ${cfg.warmup} warm-up + ${cfg.events} events …`);
-      const ref = await runEvents({ kind: 'publish', port: h.port }, h.pid);
-      checkRun(`reference ${n}`, ref.ran);
+      const r = await runEvents({ kind: 'publish', port: h.port }, h.pid);
+      checkRun(`reference ${n}`, r.ran);
       await closeStreams();
       await h.stop();
       hub = null;
-      const refReport: LatencyReport = {
-        ...latencyReport(n, refOpened, ref.ran, ref.cpuSeconds, ref.cpu),
+      const report: LatencyReport = {
+        ...latencyReport(n, { opened, ...r }),
         memory: {
           before: hubBefore,
           after: hubAfter,
-          heapPerStream: (hubAfter.heapUsed - hubBefore.heapUsed) / Math.max(1, refOpened.ready),
-          rssPerStream: (hubAfter.rss - hubBefore.rss) / Math.max(1, refOpened.ready),
+          heapPerStream: (hubAfter.heapUsed - hubBefore.heapUsed) / Math.max(1, opened.ready),
+          rssPerStream: (hubAfter.rss - hubBefore.rss) / Math.max(1, opened.ready),
         },
       };
       log(
-        `reference, ${n} streams: p50 ${fmt(refReport.last.p50Ms, 2)} ms, p99 ${fmt(refReport.last.p99Ms, 2)} ms (response → last stream)`,
+        `reference, ${n} streams: p50 ${fmt(report.last.p50Ms, 2)} ms, p99 ${fmt(report.last.p99Ms, 2)} ms (response → last stream)`,
       );
-
-      // MediQue.
+      return report;
+    };
+    const mediqueRun = async (n: number, round: number): Promise<Side> => {
       const auth = await login();
       const dept = await department(auth);
-      const mqOpened = await openStreams(mediqueTarget(dept, auth), n, `MediQue, ${n} streams`);
+      const opened = await openStreams(
+        mediqueTarget(dept, auth),
+        n,
+        `MediQue, ${n} streams (round ${round})`,
+      );
       log(`MediQue, ${n} streams: ${cfg.warmup} warm-up + ${cfg.events} check-ins …`);
-      const mq = await runEvents(
+      // BENCH_CPU_PROF=1: the server is profiled during this run only (through the probe).
+      const profileFile = path.join(profileDir, `mediqueue-${n}-${round}.cpuprofile`);
+      const r = await runEvents(
         { kind: 'checkin', port: srv.port, authorization: auth, departmentId: dept },
         srv.pid,
+        cfg.warmup,
+        cfg.events,
+        cfg.cpuProfile
+          ? {
+              before: async () => {
+                fs.mkdirSync(profileDir, { recursive: true });
+                await probeCommand(srv.pid, memFile, 'profile-start');
+              },
+              after: async () => {
+                await probeCommand(srv.pid, memFile, `profile-stop ${profileFile}`);
+              },
+            }
+          : undefined,
       );
-      checkRun(`MediQue ${n}`, mq.ran);
+      checkRun(`MediQue ${n}`, r.ran);
       await closeStreams();
       await serverSettles(fdBaseline);
-      const mqReport = latencyReport(n, mqOpened, mq.ran, mq.cpuSeconds, mq.cpu);
+      const report = latencyReport(n, { opened, ...r });
       log(
-        `MediQue, ${n} streams: p50 ${fmt(mqReport.last.p50Ms, 2)} ms, p99 ${fmt(mqReport.last.p99Ms, 2)} ms (check-in response → last stream)`,
+        `MediQue, ${n} streams: p50 ${fmt(report.last.p50Ms, 2)} ms, p99 ${fmt(report.last.p99Ms, 2)} ms (check-in response → last stream)`,
       );
-      latency.push({ streams: n, reference: refReport, mediqueue: mqReport });
+      return { opened, ...r };
+    };
+    for (const n of cfg.sizes) {
+      const refRounds: LatencyReport[] = [];
+      const mqSides: Side[] = [];
+      for (let round = 1; round <= cfg.rounds; round++) {
+        refRounds.push(await referenceRun(n, round));
+        mqSides.push(await mediqueRun(n, round));
+      }
+      const mqRounds = mqSides.map((side) => latencyReport(n, side));
+      latency.push({
+        streams: n,
+        reference: pooledReport(n, refRounds),
+        mediqueue: pooledReport(n, mqRounds),
+        rounds: refRounds.map((reference, i) => ({
+          reference,
+          mediqueue: mqRounds[i] ?? reference,
+        })),
+      });
     }
 
     const serverLog = srv.logTail();
@@ -714,11 +880,16 @@ const main = async (): Promise<number> => {
     client = null;
     await srv.stop();
     server = null;
-    if (cfg.cpuProfile) log(`CPU profile written to ${path.relative(process.cwd(), profileDir)}/`);
+    if (cfg.cpuProfile) {
+      log(
+        `CPU profiles (MediQue: measured runs only; hub: whole process) in ${path.relative(process.cwd(), profileDir)}/`,
+      );
+    }
 
     // 6. Report.
     const verdict = (ok: boolean | null): string => (ok === null ? '–' : ok ? 'PASS' : 'FAIL');
     const rows: string[][] = [['Metric', 'Measured', 'Target', 'Result']];
+    let contendedRuns = 0;
     const targets: Record<
       string,
       { measured: number | null; target: number | string; pass: boolean | null }
@@ -728,6 +899,10 @@ const main = async (): Promise<number> => {
       const r99 = l.mediqueue.last.p99Ms / l.reference.last.p99Ms;
       const r50 = l.mediqueue.last.p50Ms / l.reference.last.p50Ms;
       const pass = target === undefined ? null : r99 <= target;
+      const contended = [l.reference.cpu?.other, l.mediqueue.cpu?.other].some(
+        (o) => o !== null && o !== undefined && o > 0.25,
+      );
+      if (contended) contendedRuns += 1;
       rows.push([
         `${fmt(l.streams)} streams: reference (bare node:http) p50 / p99`,
         `${fmt(l.reference.last.p50Ms, 2)} / ${fmt(l.reference.last.p99Ms, 2)} ms`,
@@ -738,7 +913,7 @@ const main = async (): Promise<number> => {
         `${fmt(l.streams)} streams: MediQue p50 / p99 (ratio)`,
         `${fmt(l.mediqueue.last.p50Ms, 2)} / ${fmt(l.mediqueue.last.p99Ms, 2)} ms (${fmt(r50, 2)}× / ${fmt(r99, 2)}×)`,
         target === undefined ? '–' : `p99 ≤ ${target}×`,
-        verdict(pass),
+        `${verdict(pass)}${contended ? ' *' : ''}`,
       ]);
       targets[`p99Ratio${l.streams}`] = { measured: round(r99, 3), target: target ?? '–', pass };
     }
@@ -753,6 +928,12 @@ const main = async (): Promise<number> => {
       rows.push([
         `RSS per idle stream (${fmt(idle.opened.ready)} streams)`,
         `${fmt(kib(idle.rssPerStream), 2)} KiB`,
+        '(reported)',
+        '',
+      ]);
+      rows.push([
+        `${fmt(idle.opened.ready)} idle streams, ${idle.heldSeconds} s: server / Postgres CPU, DB transactions`,
+        `${fmt(idle.cost.serverCores, 2)} / ${fmt(idle.cost.postgresCores, 2)} cores, ${fmt(idle.cost.transactionsPerSecond, 0)} /s`,
         '(reported)',
         '',
       ]);
@@ -779,7 +960,11 @@ const main = async (): Promise<number> => {
       '0',
       verdict(failures === 0),
     ]);
-    const summaryTable = table(rows);
+    const summaryTable =
+      table(rows) +
+      (contendedRuns > 0
+        ? '\n* other processes used > 0.25 cores during the reference or the MediQue run: the ratio is unreliable (see "other CPU")'
+        : '');
 
     const detailRows: string[][] = [
       [
@@ -898,7 +1083,11 @@ const main = async (): Promise<number> => {
           },
           problems,
         },
-        null,
+        // Raw samples: only each event's latency to the last stream, in ms.
+        (key, value: unknown) =>
+          key === 'samples' && Array.isArray(value)
+            ? (value as EventSample[]).map((x) => round(x.lastMs, 2))
+            : value,
         2,
       )}\n`,
     );
@@ -926,8 +1115,12 @@ const main = async (): Promise<number> => {
         `RSS / heap after GC (MiB) after each connect–disconnect cycle: ${cycles.map((c) => `${fmt(mib(c.rss), 1)} / ${fmt(mib(c.heapUsed), 1)}`).join(' · ')}.`,
       );
     }
-    writeDocs(docLines.join('\n'));
-    log(`figures written to ${path.relative(process.cwd(), docsFile)}`);
+    if (cfg.writeDocs) {
+      writeDocs(docLines.join('\n'));
+      log(`figures written to ${path.relative(process.cwd(), docsFile)}`);
+    } else {
+      log(`docs/performance.md left alone (server: ${serverDir})`);
+    }
     return failures === 0 ? 0 : 1;
   } catch (err) {
     const tail = (server as ServerHandle | null)?.logTail();

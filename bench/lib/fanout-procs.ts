@@ -174,25 +174,44 @@ export const startHub = async (options: {
 };
 
 /**
- * Memory of the MediQue server through `mem-probe.mjs`: SIGWINCH → it runs the GCs and writes
- * `process.memoryUsage()` to `file`; RSS is then read from /proc.
+ * Talks to `mem-probe.mjs` in the MediQue server: writes the optional command to
+ * `<file>.cmd`, sends SIGWINCH, waits for the probe's answer (a new `seq` in `file`).
  */
-export const serverMemory = async (pid: number, file: string): Promise<MemorySample> => {
-  const readSeq = (): number => {
+export const probeCommand = async (
+  pid: number,
+  file: string,
+  command?: string,
+): Promise<Record<string, unknown>> => {
+  const read = (): Record<string, unknown> | null => {
     try {
-      return (JSON.parse(fs.readFileSync(file, 'utf8')) as { seq: number }).seq;
+      return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
     } catch {
-      return 0;
+      return null;
     }
   };
-  const before = readSeq();
+  const before = Number(read()?.seq ?? 0);
+  if (command !== undefined) fs.writeFileSync(`${file}.cmd`, command);
   process.kill(pid, 'SIGWINCH');
-  const deadline = Date.now() + 20_000;
-  while (readSeq() <= before) {
-    if (Date.now() > deadline) throw new Error('the memory probe did not answer SIGWINCH');
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const m = read();
+    if (m !== null && Number(m.seq) > before) return m;
+    if (Date.now() > deadline) throw new Error("the server's probe did not answer SIGWINCH");
     await sleep(20);
   }
-  const m = JSON.parse(fs.readFileSync(file, 'utf8')) as Omit<MemorySample, 'rss'>;
+};
+
+/** Memory of the MediQue server after two full GCs (RSS from /proc); optionally a heap snapshot. */
+export const serverMemory = async (
+  pid: number,
+  file: string,
+  snapshotPath?: string,
+): Promise<MemorySample> => {
+  const m = (await probeCommand(
+    pid,
+    file,
+    snapshotPath === undefined ? undefined : `snapshot ${snapshotPath}`,
+  )) as unknown as Omit<MemorySample, 'rss'>;
   return {
     heapUsed: m.heapUsed,
     heapTotal: m.heapTotal,

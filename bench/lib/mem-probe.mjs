@@ -1,22 +1,36 @@
 /**
  * Preloaded into the MediQue server by `fanout.bench.ts` (`node --expose-gc --import
- * <this file> --import tsx src/main.ts`): adds nothing to the server's code. On SIGWINCH it
- * runs two full garbage collections and writes `process.memoryUsage()` (with a sequence
- * number) as JSON to the file named by MEDIQUE_BENCH_MEMORY_FILE, atomically (rename).
+ * <this file> --import tsx src/main.ts`): adds nothing to the server's code, only a signal
+ * handler. On SIGWINCH it reads an optional command from `<file>.cmd` (then removes it):
  *
- * If `<file>.snapshot` exists, it names a path: a heap snapshot is written there too
- * (after the GCs and the reading) and `<file>.snapshot` is removed.
+ * - none, or `snapshot <path>`: two full garbage collections, then `process.memoryUsage()`
+ *   is recorded; with `snapshot`, a V8 heap snapshot is also written to <path>;
+ * - `profile-start`: starts the V8 CPU profiler (through an in-process inspector session);
+ * - `profile-stop <path>`: stops it and writes the `.cpuprofile` to <path>.
+ *
+ * Each command ends by writing `{ seq, … }` as JSON to the file named by
+ * MEDIQUE_BENCH_MEMORY_FILE (atomically, by rename): the driver waits for the new `seq`.
  *
  * Not SIGUSR2: close-with-grace (main.ts) treats SIGUSR2 as a shutdown signal. Not SIGUSR1:
  * Node reserves it for the inspector. SIGWINCH is ignored by default and unused by the server.
  */
 import fs from 'node:fs';
+import inspector from 'node:inspector';
 import v8 from 'node:v8';
 
 const file = process.env.MEDIQUE_BENCH_MEMORY_FILE;
 if (file !== undefined && file !== '') {
   let seq = 0;
-  process.on('SIGWINCH', () => {
+  /** @type {inspector.Session | null} */
+  let session = null;
+
+  const answer = (extra) => {
+    seq += 1;
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify({ seq, ...extra }));
+    fs.renameSync(`${file}.tmp`, file);
+  };
+
+  const memory = (snapshotPath) => {
     const gc = globalThis.gc;
     const t0 = performance.now();
     if (typeof gc === 'function') {
@@ -25,20 +39,38 @@ if (file !== undefined && file !== '') {
     }
     const gcMs = performance.now() - t0;
     const usage = process.memoryUsage();
-    const request = `${file}.snapshot`;
-    if (fs.existsSync(request)) {
-      const target = fs.readFileSync(request, 'utf8').trim();
-      fs.rmSync(request, { force: true });
-      if (target !== '') v8.writeHeapSnapshot(target);
+    if (snapshotPath !== undefined && snapshotPath !== '') v8.writeHeapSnapshot(snapshotPath);
+    answer({ gc: typeof gc === 'function', gcMs, ...usage });
+  };
+
+  process.on('SIGWINCH', () => {
+    let command = '';
+    try {
+      command = fs.readFileSync(`${file}.cmd`, 'utf8').trim();
+      fs.rmSync(`${file}.cmd`, { force: true });
+    } catch {
+      // no command: a memory reading
     }
-    seq += 1;
-    const body = JSON.stringify({
-      seq,
-      gc: typeof gc === 'function',
-      gcMs,
-      ...usage,
-    });
-    fs.writeFileSync(`${file}.tmp`, body);
-    fs.renameSync(`${file}.tmp`, file);
+    const space = command.indexOf(' ');
+    const verb = space < 0 ? command : command.slice(0, space);
+    const arg = space < 0 ? '' : command.slice(space + 1);
+    if (verb === 'profile-start') {
+      session = new inspector.Session();
+      session.connect();
+      session.post('Profiler.enable', () =>
+        session?.post('Profiler.start', (err) => answer({ profiling: err === null })),
+      );
+    } else if (verb === 'profile-stop' && session !== null) {
+      const s = session;
+      session = null;
+      s.post('Profiler.stop', (err, result) => {
+        if (err === null && result !== undefined)
+          fs.writeFileSync(arg, JSON.stringify(result.profile));
+        s.disconnect();
+        answer({ profiled: err === null });
+      });
+    } else {
+      memory(verb === 'snapshot' ? arg : undefined);
+    }
   });
 }
