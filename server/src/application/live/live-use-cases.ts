@@ -76,7 +76,31 @@ const coalesce = (work: () => Promise<void>, onError: (err: unknown) => void) =>
   return run;
 };
 
+/** How long one credential check answers for every stream holding that credential. */
+const ALLOWED_CACHE_MS = 5_000;
+
 export const makeLiveUseCases = ({ tx, clock, log, feeds, timeZone, getQueue }: Deps) => {
+  const allowedCache = new Map<string, { at: number; answer: Promise<boolean> }>();
+  const checkAllowed = async (actor: Actor): Promise<boolean> => {
+    switch (actor.type) {
+      case 'staff': {
+        const user = await tx.read(({ users }) => users.findById(actor.id));
+        return user !== null && user.active;
+      }
+      case 'kiosk':
+      case 'board': {
+        const device = await tx.read(({ devices }) => devices.findById(actor.id));
+        return device !== null && device.active;
+      }
+      case 'system':
+        return true;
+      default: {
+        const unreachable: never = actor;
+        return unreachable;
+      }
+    }
+  };
+
   /** Whether a client that saw `lastEventId` can be sent exactly what it missed. */
   const canResume = async (departmentId: string, lastEventId: number): Promise<boolean> => {
     const head = await log.head(departmentId);
@@ -103,26 +127,23 @@ export const makeLiveUseCases = ({ tx, clock, log, feeds, timeZone, getQueue }: 
   return {
     /**
      * Whether a stream's credential is still good: a deactivated user or device loses its
-     * open streams at the next check (streams call this with every heartbeat).
+     * open streams at the next check (streams call this with every heartbeat), at most
+     * a few seconds after the revocation.
      */
-    stillAllowed: async (actor: Actor): Promise<boolean> => {
-      switch (actor.type) {
-        case 'staff': {
-          const user = await tx.read(({ users }) => users.findById(actor.id));
-          return user !== null && user.active;
-        }
-        case 'kiosk':
-        case 'board': {
-          const device = await tx.read(({ devices }) => devices.findById(actor.id));
-          return device !== null && device.active;
-        }
-        case 'system':
-          return true;
-        default: {
-          const unreachable: never = actor;
-          return unreachable;
-        }
-      }
+    /** The same check, uncached: for opening a stream (redeeming a ticket). */
+    credentialActive: (actor: Actor): Promise<boolean> => checkAllowed(actor),
+
+    stillAllowed: (actor: Actor): Promise<boolean> => {
+      // Every open stream asks at each heartbeat; thousands of streams share a few
+      // credentials, so one answer per credential serves them all for a few seconds.
+      const key = `${actor.type}:${actor.id}`;
+      const now = clock.now().getTime();
+      const cached = allowedCache.get(key);
+      if (cached !== undefined && now - cached.at < ALLOWED_CACHE_MS) return cached.answer;
+      const answer = checkAllowed(actor);
+      allowedCache.set(key, { at: now, answer });
+      if (allowedCache.size > 10_000) allowedCache.clear();
+      return answer;
     },
 
     /**

@@ -91,7 +91,7 @@ export const authPlugin = fp(
     /** A ticket carries the scope it was issued with; the credential must still be good. */
     const redeemTicket = async (ticket: string): Promise<Actor> => {
       const actor = await opts.useCases.streamTickets.redeem(ticket);
-      if (!(await opts.useCases.live.stillAllowed(actor))) throw unauthenticated();
+      if (!(await opts.useCases.live.credentialActive(actor))) throw unauthenticated();
       return actor;
     };
 
