@@ -5,6 +5,7 @@ import type {
   PasswordHasher,
   Randomness,
   RequestMeta,
+  SessionStore,
   StaffUser,
   Transactor,
 } from './ports.js';
@@ -34,24 +35,37 @@ export interface Session {
 const invalid = (): DomainError =>
   new DomainError('INVALID_CREDENTIALS', 'Wrong username or password');
 
+/**
+ * Issues the next refresh token of a session family: a random token for the cookie, only
+ * its hash stored. Login starts a family with it; every refresh continues one.
+ */
+export const issueRefreshToken = async (
+  deps: Pick<Deps, 'random' | 'tokens'>,
+  sessions: SessionStore,
+  s: { familyId: string; userId: string; now: Date; ip: string | null },
+): Promise<string> => {
+  const refreshToken = deps.random.publicToken();
+  await sessions.create({
+    id: deps.random.uuid(),
+    familyId: s.familyId,
+    userId: s.userId,
+    tokenHash: deps.tokens.hash(refreshToken),
+    expiresAt: new Date(s.now.getTime() + REFRESH_TTL_MS),
+    ip: s.ip,
+  });
+  return refreshToken;
+};
+
 /** Opens a session family for a user (login) and returns its first refresh token. */
-export const openSession = async (
+const openSession = async (
   deps: Pick<Deps, 'tx' | 'random' | 'tokens'>,
   user: StaffUser,
   now: Date,
   meta: RequestMeta,
-  familyId: string = deps.random.uuid(),
 ): Promise<{ refreshToken: string; sessionId: string }> => {
-  const refreshToken = deps.random.publicToken();
-  await deps.tx.run(({ sessions }) =>
-    sessions.create({
-      id: deps.random.uuid(),
-      familyId,
-      userId: user.id,
-      tokenHash: deps.tokens.hash(refreshToken),
-      expiresAt: new Date(now.getTime() + REFRESH_TTL_MS),
-      ip: meta.ip,
-    }),
+  const familyId = deps.random.uuid();
+  const refreshToken = await deps.tx.run(({ sessions }) =>
+    issueRefreshToken(deps, sessions, { familyId, userId: user.id, now, ip: meta.ip }),
   );
   return { refreshToken, sessionId: familyId };
 };

@@ -1,6 +1,6 @@
 import type { Actor } from '../domain/actor.js';
 import { DomainError } from '../domain/errors.js';
-import { REFRESH_TTL_MS, type Session } from './login.js';
+import { issueRefreshToken, type Session } from './login.js';
 import { requireStrongPassword } from './admin-users.js';
 import type {
   Clock,
@@ -55,13 +55,10 @@ export const makeSessions = ({ tx, clock, random, tokens, hasher }: Deps) => ({
       const user = await users.findById(current.userId);
       if (user === null || !user.active) return { kind: 'expired' as const };
       await sessions.markRotated(current.id, now);
-      const next = random.publicToken();
-      await sessions.create({
-        id: random.uuid(),
+      const next = await issueRefreshToken({ random, tokens }, sessions, {
         familyId: current.familyId,
         userId: user.id,
-        tokenHash: tokens.hash(next),
-        expiresAt: new Date(now.getTime() + REFRESH_TTL_MS),
+        now,
         ip: meta.ip,
       });
       return {
