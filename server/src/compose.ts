@@ -28,6 +28,7 @@ import { makeRedisIdempotencyGuard } from './infrastructure/redis/redis-idempote
 import { redisKeys } from './infrastructure/redis/keys.js';
 import { makeRedisStreamTickets } from './infrastructure/redis/redis-stream-tickets.js';
 import { makeArgon2Hasher } from './infrastructure/security/argon2-hasher.js';
+import { systemClock } from './infrastructure/time/system-clock.js';
 import {
   deviceTokens,
   sha256Fingerprinter,
@@ -49,8 +50,6 @@ export const openDatabase = async (config: Config, logger?: Logger): Promise<Dat
       })
     : openPglite({ dataDir: config.dataDir, ...(logger && { logger }) });
 
-export const systemClock: Clock = { now: () => new Date() };
-
 /** What differs between one embedded process and many instances sharing Redis. */
 interface Coordination {
   readonly bus: EventPublisher & EventBus;
@@ -62,10 +61,10 @@ interface Coordination {
   readonly close: () => Promise<void>;
 }
 
-const inProcess = (): Coordination => ({
+const inProcess = (clock: Clock): Coordination => ({
   bus: makeInProcessBus(),
   idempotencyGuard: noIdempotencyGuard,
-  streamTicketStore: makeMemoryStreamTickets(),
+  streamTicketStore: makeMemoryStreamTickets(clock),
   ping: async () => {},
   close: async () => {},
 });
@@ -110,8 +109,9 @@ export const makeServices = (
     observeForwarded?: (event: VisitEvent) => void;
   },
 ): Services => {
+  const clock = options.clock ?? systemClock;
   const coordination =
-    options.redisUrl === undefined ? inProcess() : overRedis(options.redisUrl, options.logger);
+    options.redisUrl === undefined ? inProcess(clock) : overRedis(options.redisUrl, options.logger);
   const observe = options.observeEvents;
   const events: EventPublisher =
     observe === undefined
@@ -123,8 +123,8 @@ export const makeServices = (
           },
         };
   const useCases = makeUseCases({
-    tx: makeTransactor(database.db),
-    clock: options.clock ?? systemClock,
+    tx: makeTransactor(database.db, clock),
+    clock,
     random: systemRandomness,
     fingerprints: sha256Fingerprinter,
     events,
@@ -166,7 +166,8 @@ export const composeApp = async (
   options: { clock?: Clock; webDistDir?: string | undefined; heartbeatMs?: number } = {},
 ): Promise<{ app: FastifyInstance; services: Services }> => {
   await migrateToLatest(database.db);
-  const metrics = makeMetrics();
+  const clock = options.clock ?? systemClock;
+  const metrics = makeMetrics(clock);
   if (database.poolStats !== undefined) metrics.readPoolFrom(database.poolStats);
   const services = makeServices(database, {
     timeZone: config.timeZone,
@@ -174,11 +175,12 @@ export const composeApp = async (
     logger: logger as Logger,
     observeEvents: (events) => metrics.countEvents(events),
     observeForwarded: (event) => metrics.observeFanoutLag(event),
-    ...(options.clock && { clock: options.clock }),
+    clock,
   });
   const { redis } = services.coordination;
   const app = await buildApp({
     useCases: services.useCases,
+    clock,
     logger,
     jwtSecret: config.jwtSecret,
     production: config.env === 'production',
@@ -197,6 +199,7 @@ export const composeApp = async (
     metricsToken: config.metricsToken,
     health: {
       version: packageVersion(),
+      startedAt: clock.now(),
       database: { kind: database.kind, ping: () => database.ping() },
       redis: redis === undefined ? undefined : { ping: () => services.coordination.ping() },
     },

@@ -9,11 +9,13 @@ import type {
   RequestMeta,
   StaffUser,
   Transactor,
+  Clock,
 } from './ports.js';
 
 interface Deps {
   readonly tx: Transactor;
   readonly hasher: PasswordHasher;
+  readonly clock: Clock;
 }
 
 interface Call {
@@ -63,7 +65,7 @@ export interface UserChanges {
 }
 
 /** Admin management of staff accounts. Passwords follow the policy on create and reset. */
-export const makeUserAdmin = ({ tx, hasher }: Deps) => ({
+export const makeUserAdmin = ({ tx, hasher, clock }: Deps) => ({
   list: async ({ actor, page }: { actor: Actor; page: Page }) => {
     requireAdmin(actor);
     return tx.run(({ users }) => users.list(page));
@@ -130,7 +132,7 @@ export const makeUserAdmin = ({ tx, hasher }: Deps) => ({
       if (after === null) throw notFound('User');
       // A reset password or a deactivated account ends every session the user had.
       if (passwordHash !== undefined || changes.active === false) {
-        await sessions.revokeUserFamiliesExcept(id, null, new Date());
+        await sessions.revokeUserFamiliesExcept(id, null, clock.now());
       }
       await audit.record({
         actor,

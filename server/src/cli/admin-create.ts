@@ -4,6 +4,7 @@ import { passwordProblems } from '../domain/password-policy.js';
 import { migrateToLatest } from '../infrastructure/postgres/migrator.js';
 import { makeArgon2Hasher } from '../infrastructure/security/argon2-hasher.js';
 import { makeTransactor } from '../infrastructure/postgres/transactor.js';
+import { systemClock } from '../infrastructure/time/system-clock.js';
 import { cliOptions, fail } from './args.js';
 
 /**
@@ -26,11 +27,11 @@ const run = async (): Promise<void> => {
   try {
     await migrateToLatest(database.db);
     const hash = await makeArgon2Hasher().hash(password);
-    const { user, created } = await makeTransactor(database.db).run(
+    const { user, created } = await makeTransactor(database.db, systemClock).run(
       async ({ users, audit, sessions }) => {
         const result = await users.upsertAdmin(username, hash);
         // A reset from the CLI is a recovery: end whatever sessions the account had.
-        await sessions.revokeUserFamiliesExcept(result.user.id, null, new Date());
+        await sessions.revokeUserFamiliesExcept(result.user.id, null, systemClock.now());
         await audit.record({
           actor: { type: 'system', id: 'cli' },
           action: result.created ? 'user.created' : 'user.password_reset',

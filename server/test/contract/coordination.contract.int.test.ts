@@ -6,6 +6,7 @@ import type { Actor } from '../../src/domain/actor.js';
 import type { VisitEvent } from '../../src/domain/events.js';
 import { makeVisit } from '../../src/domain/test-factories.js';
 import { makeInProcessBus } from '../../src/infrastructure/events/in-process-bus.js';
+import { systemClock } from '../../src/infrastructure/time/system-clock.js';
 import { makeMemoryStreamTickets } from '../../src/infrastructure/events/memory-stream-tickets.js';
 import { makeRedisBus } from '../../src/infrastructure/redis/redis-bus.js';
 import { makeRedisIdempotencyGuard } from '../../src/infrastructure/redis/redis-idempotency.js';
@@ -112,7 +113,7 @@ const ticketContract = (name: string, make: () => StreamTicketStore) =>
     });
   });
 
-ticketContract('in-process', () => makeMemoryStreamTickets());
+ticketContract('in-process', () => makeMemoryStreamTickets(systemClock));
 ticketContract('redis', () => makeRedisStreamTickets(redis()));
 
 describe('IdempotencyGuard (Redis)', () => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { DatabaseHandle } from '../../src/infrastructure/postgres/pg-database.js';
 import { makeTransactor } from '../../src/infrastructure/postgres/transactor.js';
+import { systemClock } from '../../src/infrastructure/time/system-clock.js';
 import type { StoreContext } from '../support/store-fixtures.js';
 import { describeAccountContract } from './accounts.contract.js';
 import { describeDepartmentContract } from './departments.contract.js';
@@ -9,7 +10,7 @@ import { describeVisitContract } from './visits.contract.js';
 
 /**
  * The store ports' contract (STYLE.md: both implementations pass the same suite). It runs
- * through `makeTransactor(handle.db)` and the stores only, plus plain SQL to look at what was
+ * through `makeTransactor(handle.db, clock)` and the stores only, plus plain SQL to look at what was
  * written. One database per backend; each test makes its own departments, so tests do not
  * depend on each other or on their order.
  */
@@ -23,7 +24,7 @@ export const describeStoreContract = (
 
     beforeAll(async () => {
       opened = await open();
-      context = { handle: opened.handle, tx: makeTransactor(opened.handle.db) };
+      context = { handle: opened.handle, tx: makeTransactor(opened.handle.db, systemClock) };
     });
     afterAll(async () => {
       await opened?.close();

@@ -6,6 +6,7 @@ import { composeApp } from '../../src/compose.js';
 import { createLogger } from '../../src/infrastructure/logging/logger.js';
 import { makeTransactor } from '../../src/infrastructure/postgres/transactor.js';
 import { makeArgon2Hasher } from '../../src/infrastructure/security/argon2-hasher.js';
+import { systemClock } from '../../src/infrastructure/time/system-clock.js';
 import { bearer, testConfig, TEST_PASSWORD } from '../support/app.js';
 import { freshPostgres, type TestDatabase } from '../support/postgres.js';
 import { connectSse } from '../support/sse-client.js';
@@ -34,7 +35,7 @@ beforeAll(async () => {
   await app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
   const hash = await makeArgon2Hasher().hash(TEST_PASSWORD);
-  await makeTransactor(db.handle.db).run(({ users }) =>
+  await makeTransactor(db.handle.db, systemClock).run(({ users }) =>
     users.create({ username: 'log-admin', passwordHash: hash, role: 'admin', departmentIds: [] }),
   );
 });

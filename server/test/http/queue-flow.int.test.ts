@@ -15,13 +15,11 @@ import {
 /** The queue as a clinic uses it: fairness, transfers, re-queues and the queue view. */
 let db: TestDatabase;
 let t: TestApp;
-let admin: string;
 const clock = manualClock(new Date('2026-11-23T08:00:00Z'));
 
 beforeAll(async () => {
   db = await freshPostgres();
   t = await startTestApp(db.handle, { clock });
-  admin = await t.adminToken();
 });
 
 afterAll(async () => {
@@ -29,11 +27,11 @@ afterAll(async () => {
   await db.drop();
 });
 
-const post = async (url: string, payload: unknown, token = admin) => {
+const post = async (url: string, payload: unknown, token?: string) => {
   const res = await t.app.inject({
     method: 'POST',
     url,
-    headers: bearer(token),
+    headers: bearer(token ?? (await t.adminToken())),
     payload: payload as object,
   });
   return { status: res.statusCode, body: res.json<Record<string, unknown>>() };
@@ -70,7 +68,7 @@ describe('call-next fairness (priorityBurst)', () => {
     const queue = await t.app.inject({
       method: 'GET',
       url: `/api/v1/departments/${dep.id}/queue`,
-      headers: bearer(admin),
+      headers: bearer(await t.adminToken()),
     });
     const projected = queue.json<{ waiting: VisitBody[] }>().waiting.map((v) => v.ticket);
     const order = [];
@@ -201,7 +199,7 @@ describe('queue view and visit read', () => {
     const res = await t.app.inject({
       method: 'GET',
       url: `/api/v1/departments/${dep.id}/queue`,
-      headers: bearer(admin),
+      headers: bearer(await t.adminToken()),
     });
     expect(res.statusCode).toBe(200);
     const q = res.json<
@@ -224,7 +222,7 @@ describe('queue view and visit read', () => {
     const res = await t.app.inject({
       method: 'GET',
       url: `/api/v1/visits/${v.id}`,
-      headers: bearer(admin),
+      headers: bearer(await t.adminToken()),
     });
     expect(res.statusCode).toBe(200);
     expect(res.json<{ visit: VisitBody }>().visit.patient?.displayName).toBe('Awa D.');

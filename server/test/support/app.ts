@@ -6,9 +6,11 @@ import { loadConfig, type Config } from '../../src/config.js';
 import type { DatabaseHandle } from '../../src/infrastructure/postgres/pg-database.js';
 import { makeTransactor } from '../../src/infrastructure/postgres/transactor.js';
 import { makeArgon2Hasher } from '../../src/infrastructure/security/argon2-hasher.js';
+import { systemClock } from '../../src/infrastructure/time/system-clock.js';
 
 export const TEST_PASSWORD = 'Corr3ct-Horse-Battery!';
 export const TEST_JWT_SECRET = 'test-only-jwt-key-0123456789abcdefghijklmnop';
+const ADMIN_TOKEN_REUSE_MS = 10 * 60_000;
 
 export const testConfig = (overrides: NodeJS.ProcessEnv = {}): Config =>
   loadConfig({
@@ -63,12 +65,10 @@ export const startTestApp = async (
   });
   await app.ready();
   const hasher = makeArgon2Hasher();
-  const tx = makeTransactor(handle.db);
-  let admin: Promise<string> | undefined;
+  const clock = options.clock ?? systemClock;
+  const tx = makeTransactor(handle.db, clock);
 
-  const tokenFor: TestApp['tokenFor'] = async ({ username, role, departmentIds = [] }) => {
-    const passwordHash = await hasher.hash(TEST_PASSWORD);
-    await tx.run(({ users }) => users.create({ username, passwordHash, role, departmentIds }));
+  const login = async (username: string): Promise<string> => {
     const res = await app.inject({
       method: 'POST',
       url: '/api/v1/auth/login',
@@ -78,12 +78,31 @@ export const startTestApp = async (
     return res.json<{ accessToken: string }>().accessToken;
   };
 
+  const tokenFor: TestApp['tokenFor'] = async ({ username, role, departmentIds = [] }) => {
+    const passwordHash = await hasher.hash(TEST_PASSWORD);
+    await tx.run(({ users }) => users.create({ username, passwordHash, role, departmentIds }));
+    return login(username);
+  };
+
+  // Access tokens live 15 minutes by the app's clock; tests that move a manual clock past
+  // that get a fresh admin token (a new login) instead of one that has expired.
+  let admin: { token: Promise<string>; issuedAt: number } | undefined;
+  const adminToken = (): Promise<string> => {
+    const now = clock.now().getTime();
+    if (admin === undefined) {
+      admin = { token: tokenFor({ username: 'admin', role: 'admin' }), issuedAt: now };
+    } else if (now - admin.issuedAt > ADMIN_TOKEN_REUSE_MS) {
+      admin = { token: admin.token.then(() => login('admin')), issuedAt: now };
+    }
+    return admin.token;
+  };
+
   return {
     app,
     services,
     handle,
     tokenFor,
-    adminToken: () => (admin ??= tokenFor({ username: 'admin', role: 'admin' })),
+    adminToken,
     // app.close() also closes the database handle (onClose hook).
     close: () => app.close(),
   };

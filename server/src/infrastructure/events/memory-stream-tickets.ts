@@ -1,8 +1,9 @@
-import type { StreamTicketStore } from '../../application/ports.js';
+import type { Clock, StreamTicketStore } from '../../application/ports.js';
 import type { Actor } from '../../domain/actor.js';
 
 /** Embedded mode's stream tickets: one process, so memory is enough. */
-export const makeMemoryStreamTickets = (now: () => number = Date.now): StreamTicketStore => {
+export const makeMemoryStreamTickets = (clock: Clock): StreamTicketStore => {
+  const now = (): number => clock.now().getTime();
   const tickets = new Map<string, { actor: Actor; expiresAt: number }>();
   return {
     put: async (ticket, actor, ttlSeconds) => {

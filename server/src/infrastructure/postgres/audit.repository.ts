@@ -5,6 +5,7 @@ import type {
   AuditLog,
   AuditReader,
   AuditRecord,
+  Clock,
 } from '../../application/ports.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Database } from './schema.js';
@@ -12,17 +13,22 @@ import type { Database } from './schema.js';
 const json = (value: unknown): string | null =>
   value === undefined || value === null ? null : JSON.stringify(value);
 
-/** The VALUES row of an audit insert, for use inside a larger statement. */
-export const auditValues = (e: AuditEntry): RawBuilder<unknown> => sql`(
-  ${e.actor.type}, ${e.actor.id}, ${e.action}, ${e.entity}, ${e.entityId},
+/**
+ * The VALUES row of an audit insert, for use inside a larger statement. `at` is the
+ * application clock's time of the change (the audit filters and retention compare with it).
+ */
+export const auditValues = (e: AuditEntry, at: Date): RawBuilder<unknown> => sql`(
+  ${at}::timestamptz, ${e.actor.type}, ${e.actor.id}, ${e.action}, ${e.entity}, ${e.entityId},
   ${json(e.before)}::jsonb, ${json(e.after)}::jsonb, ${e.meta.ip}, ${e.meta.requestId}
 )`;
 
-export const auditColumns = sql`(actor_type, actor_id, action, entity, entity_id, before, after, ip, request_id)`;
+export const auditColumns = sql`(at, actor_type, actor_id, action, entity, entity_id, before, after, ip, request_id)`;
 
-export const makeAuditLog = (db: Kysely<Database>): AuditLog => ({
+export const makeAuditLog = (db: Kysely<Database>, clock: Clock): AuditLog => ({
   record: async (entry) => {
-    await sql`INSERT INTO audit_events ${auditColumns} VALUES ${auditValues(entry)}`.execute(db);
+    await sql`INSERT INTO audit_events ${auditColumns} VALUES ${auditValues(entry, clock.now())}`.execute(
+      db,
+    );
   },
 });
 

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { DepartmentStore } from '../../application/ports.js';
+import type { Clock, DepartmentStore } from '../../application/ports.js';
 import type { Department, Room } from '../../domain/department.js';
 import { afterKey, decodeCursor, pageOf } from './cursor.js';
 import { translateUnique } from './pg-errors.js';
@@ -21,7 +21,7 @@ const toDepartment = (d: Selectable<DepartmentsTable>, rooms: readonly Room[]): 
   rooms: rooms.filter((r) => r.departmentId === d.id),
 });
 
-export const makeDepartmentStore = (db: Kysely<Database>): DepartmentStore => {
+export const makeDepartmentStore = (db: Kysely<Database>, clock: Clock): DepartmentStore => {
   const withRooms = async (rows: Selectable<DepartmentsTable>[]): Promise<Department[]> => {
     if (rows.length === 0) return [];
     const rooms = await db
@@ -106,7 +106,7 @@ export const makeDepartmentStore = (db: Kysely<Database>): DepartmentStore => {
           ...(patch.active !== undefined && { active: patch.active }),
           ...(patch.priorityBurst !== undefined && { priority_burst: patch.priorityBurst }),
           ...(patch.maxWaitMinutes !== undefined && { max_wait_minutes: patch.maxWaitMinutes }),
-          updated_at: new Date(),
+          updated_at: clock.now(),
         })
         .where('id', '=', id)
         .returning('id')

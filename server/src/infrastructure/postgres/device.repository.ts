@@ -1,9 +1,9 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Device, DeviceKind, DeviceStore } from '../../application/ports.js';
+import type { Clock, Device, DeviceKind, DeviceStore } from '../../application/ports.js';
 import { afterKey, decodeCursor, pageOf } from './cursor.js';
 import type { Database, DevicesTable } from './schema.js';
 
-export const makeDeviceStore = (db: Kysely<Database>): DeviceStore => {
+export const makeDeviceStore = (db: Kysely<Database>, clock: Clock): DeviceStore => {
   const toDevices = async (rows: Selectable<DevicesTable>[]): Promise<Device[]> => {
     if (rows.length === 0) return [];
     const links = await db
@@ -99,7 +99,7 @@ export const makeDeviceStore = (db: Kysely<Database>): DeviceStore => {
           ...(patch.name !== undefined && { name: patch.name }),
           ...(patch.active !== undefined && { active: patch.active }),
           ...(patch.language !== undefined && { language: patch.language }),
-          updated_at: new Date(),
+          updated_at: clock.now(),
         })
         .where('id', '=', id)
         .returning('id')

@@ -132,7 +132,8 @@ export interface SessionsTable {
   family_id: string;
   user_id: string;
   token_hash: string;
-  created_at: CreatedAt;
+  /** Stamped from the application clock (not the column default): sessions expire by it. */
+  created_at: DefaultedTimestamp;
   expires_at: Timestamp;
   rotated_at: Timestamp | null;
   revoked_at: Timestamp | null;

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { LoginThrottle, SessionStore } from '../../application/ports.js';
+import type { Clock, LoginThrottle, SessionStore } from '../../application/ports.js';
 import type { Database } from './schema.js';
 
-export const makeSessionStore = (db: Kysely<Database>): SessionStore => ({
+export const makeSessionStore = (db: Kysely<Database>, clock: Clock): SessionStore => ({
   create: async (s) => {
     await db
       .insertInto('sessions')
@@ -11,6 +11,7 @@ export const makeSessionStore = (db: Kysely<Database>): SessionStore => ({
         family_id: s.familyId,
         user_id: s.userId,
         token_hash: s.tokenHash,
+        created_at: clock.now(),
         expires_at: s.expiresAt,
         ip: s.ip,
       })

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { StaffUser, UserStore } from '../../application/ports.js';
+import type { Clock, StaffUser, UserStore } from '../../application/ports.js';
 import type { StaffRole } from '../../domain/actor.js';
 import { afterKey, decodeCursor, pageOf } from './cursor.js';
 import { translateUnique } from './pg-errors.js';
@@ -7,7 +7,7 @@ import type { Database, UsersTable } from './schema.js';
 
 const uniqueUsername = { users_username_unique: 'A user with this username' };
 
-export const makeUserStore = (db: Kysely<Database>): UserStore => {
+export const makeUserStore = (db: Kysely<Database>, clock: Clock): UserStore => {
   const departmentsOf = async (userIds: string[]): Promise<Map<string, string[]>> => {
     const map = new Map<string, string[]>(userIds.map((id) => [id, []]));
     if (userIds.length === 0) return map;
@@ -45,7 +45,7 @@ export const makeUserStore = (db: Kysely<Database>): UserStore => {
         AND (${sessionFamilyId ?? null}::uuid IS NULL OR EXISTS (
           SELECT 1 FROM sessions s
           WHERE s.family_id = ${sessionFamilyId ?? null}::uuid AND s.user_id = u.id
-            AND s.revoked_at IS NULL AND s.expires_at > now()
+            AND s.revoked_at IS NULL AND s.expires_at > ${clock.now()}
         ))`.execute(db);
     const r = rows.rows[0];
     return r === undefined
@@ -107,7 +107,12 @@ export const makeUserStore = (db: Kysely<Database>): UserStore => {
         () =>
           db
             .insertInto('users')
-            .values({ username, password_hash: passwordHash, role })
+            .values({
+              username,
+              password_hash: passwordHash,
+              role,
+              password_changed_at: clock.now(),
+            })
             .returningAll()
             .executeTakeFirstOrThrow(),
         uniqueUsername,
@@ -117,7 +122,7 @@ export const makeUserStore = (db: Kysely<Database>): UserStore => {
     },
 
     update: async (id, patch) => {
-      const now = new Date();
+      const now = clock.now();
       const row = await db
         .updateTable('users')
         .set({
@@ -138,7 +143,7 @@ export const makeUserStore = (db: Kysely<Database>): UserStore => {
     },
 
     upsertAdmin: async (username, passwordHash) => {
-      const now = new Date();
+      const now = clock.now();
       const existing = await db
         .selectFrom('users')
         .select('id')
@@ -150,7 +155,12 @@ export const makeUserStore = (db: Kysely<Database>): UserStore => {
           () =>
             db
               .insertInto('users')
-              .values({ username, password_hash: passwordHash, role: 'admin' })
+              .values({
+                username,
+                password_hash: passwordHash,
+                role: 'admin',
+                password_changed_at: now,
+              })
               .returning('id')
               .executeTakeFirstOrThrow(),
           uniqueUsername,

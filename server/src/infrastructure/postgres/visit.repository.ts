@@ -84,8 +84,8 @@ export const makeVisitStore = (db: Kysely<Database>): VisitStore => ({
     const claimSql =
       claim === null
         ? sql`SELECT 1 AS ok FROM d`
-        : sql`INSERT INTO idempotency_keys (credential, key, fingerprint, visit_id, response_status)
-            SELECT ${claim.credential}, ${claim.key}, ${claim.fingerprint}, ${v.id}, 201 FROM d
+        : sql`INSERT INTO idempotency_keys (credential, key, fingerprint, visit_id, response_status, created_at)
+            SELECT ${claim.credential}, ${claim.key}, ${claim.fingerprint}, ${v.id}, 201, ${v.checkedInAt}::timestamptz FROM d
             ON CONFLICT (credential, key) DO NOTHING
             RETURNING 1 AS ok`;
     const result = await sql<CheckInRow>`
@@ -116,7 +116,7 @@ export const makeVisitStore = (db: Kysely<Database>): VisitStore => ({
         FROM v, c
       ), a AS (
         INSERT INTO audit_events ${auditColumns}
-        SELECT * FROM (VALUES ${auditValues(audit)}) x WHERE EXISTS (SELECT 1 FROM c)
+        SELECT * FROM (VALUES ${auditValues(audit, v.checkedInAt)}) x WHERE EXISTS (SELECT 1 FROM c)
       )
       SELECT (SELECT count(*) FROM d)::int AS department_found, v.*, c.last_event_id AS event_id
       FROM (SELECT 1) AS one LEFT JOIN v ON true LEFT JOIN c ON true`.execute(db);
@@ -161,7 +161,7 @@ export const makeVisitStore = (db: Kysely<Database>): VisitStore => ({
         FROM u, c
       ), a AS (
         INSERT INTO audit_events ${auditColumns}
-        SELECT * FROM (VALUES ${auditValues(audit)}) x WHERE EXISTS (SELECT 1 FROM u)
+        SELECT * FROM (VALUES ${auditValues(audit, occurredAt)}) x WHERE EXISTS (SELECT 1 FROM u)
       )
       SELECT u.*, c.last_event_id AS event_id FROM u, c`.execute(db);
     return recorded(result.rows[0], type, occurredAt);

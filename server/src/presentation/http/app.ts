@@ -12,6 +12,7 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import type { Clock } from '../../application/ports.js';
 import type { UseCases } from '../../application/use-cases.js';
 import { authPlugin } from './auth.js';
 import { installErrorHandling, problem, sendProblem } from './errors.js';
@@ -30,6 +31,8 @@ import { visitRoutes } from './routes/visits.routes.js';
 
 export interface AppDeps {
   readonly useCases: UseCases;
+  /** The application clock: access tokens are signed and judged by it. */
+  readonly clock: Clock;
   readonly logger: FastifyBaseLogger;
   readonly jwtSecret: string;
   /** Postgres (and Redis, when used) reachable. */
@@ -101,7 +104,7 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
     rateLimits: deps.rateLimits ?? defaultRateLimits,
     rateLimitStore: deps.rateLimitStore,
   });
-  const metrics = deps.metrics ?? makeMetrics();
+  const metrics = deps.metrics ?? makeMetrics(deps.clock);
   installRequestMetrics(app, metrics);
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', String(request.id));
@@ -142,10 +145,18 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
       return typeof header === 'string' ? header : '';
     },
   });
-  await app.register(authPlugin, { jwtSecret: deps.jwtSecret, useCases: deps.useCases });
+  await app.register(authPlugin, {
+    jwtSecret: deps.jwtSecret,
+    useCases: deps.useCases,
+    clock: deps.clock,
+  });
   const opts = { useCases: deps.useCases };
   await app.register(healthRoutes, { ready: deps.ready });
-  await app.register(authRoutes, { ...opts, secureCookies: deps.production === true });
+  await app.register(authRoutes, {
+    ...opts,
+    secureCookies: deps.production === true,
+    clock: deps.clock,
+  });
   await app.register(departmentRoutes, opts);
   await app.register(checkinRoutes, opts);
   await app.register(visitRoutes, opts);
@@ -158,6 +169,7 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
     metricsToken: deps.metricsToken,
     health: deps.health ?? {
       version: 'unknown',
+      startedAt: deps.clock.now(),
       database: {
         kind: 'unknown',
         ping: async () => {

@@ -1,6 +1,7 @@
 import fastifyJwt from '@fastify/jwt';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { Clock } from '../../application/ports.js';
 import type { UseCases } from '../../application/use-cases.js';
 import type { Actor } from '../../domain/actor.js';
 import { DomainError } from '../../domain/errors.js';
@@ -29,6 +30,15 @@ declare module '@fastify/jwt' {
 }
 
 export const ACCESS_TOKEN_SECONDS = 900;
+
+/**
+ * fast-jwt reads Date.now() unless told the time: signing and verifying both take it from
+ * the application clock, so an access token's 15 minutes pass by the same clock as a
+ * session's expiry (one source of time).
+ */
+export const jwtSignOptions = (clock: Clock) => ({
+  sign: { clockTimestamp: clock.now().getTime() },
+});
 const ISSUER = 'mediqueue';
 const AUDIENCE = 'mediqueue-api';
 
@@ -54,7 +64,7 @@ const actorKind = (actor: Actor): 'staff' | 'kiosk' | 'board' | null =>
  * audience checked) or a device token — and enforces the route's `access` list.
  */
 export const authPlugin = fp(
-  async (app: FastifyInstance, opts: { jwtSecret: string; useCases: UseCases }) => {
+  async (app: FastifyInstance, opts: { jwtSecret: string; useCases: UseCases; clock: Clock }) => {
     await app.register(fastifyJwt, {
       secret: opts.jwtSecret,
       sign: { algorithm: 'HS256', iss: ISSUER, aud: AUDIENCE, expiresIn: ACCESS_TOKEN_SECONDS },
@@ -73,7 +83,10 @@ export const authPlugin = fp(
       if (isDeviceToken(token)) return opts.useCases.authenticateDevice(token);
       let claims: { sub: string; sid: string; iat: number };
       try {
-        claims = await request.jwtVerify<{ sub: string; role: string; sid: string; iat: number }>();
+        // Expiry is judged by the application's clock, the one that stamped `iat` (jwtClock).
+        claims = await request.jwtVerify<{ sub: string; role: string; sid: string; iat: number }>({
+          clockTimestamp: opts.clock.now().getTime(),
+        });
       } catch {
         throw unauthenticated();
       }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Clock } from '../../application/ports.js';
 import type { VisitEvent } from '../../domain/events.js';
 
 /**
@@ -36,7 +37,7 @@ export interface AppMetrics {
   readPoolFrom(read: () => PoolStats): void;
 }
 
-export const makeMetrics = (): AppMetrics => {
+export const makeMetrics = (clock: Clock): AppMetrics => {
   const registry = new Registry();
   const registers = [registry];
   const requests = new Counter({
@@ -114,7 +115,7 @@ export const makeMetrics = (): AppMetrics => {
       openStreams = read;
     },
     observeFanoutLag: (event) => {
-      fanoutLag.observe(Math.max(0, Date.now() - event.occurredAt.getTime()) / 1000);
+      fanoutLag.observe(Math.max(0, clock.now().getTime() - event.occurredAt.getTime()) / 1000);
     },
     readPoolFrom: (read) => {
       pool = read;

@@ -2,10 +2,11 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Session } from '../../../application/login.js';
+import type { Clock } from '../../../application/ports.js';
 import type { UseCases } from '../../../application/use-cases.js';
 import { DomainError } from '../../../domain/errors.js';
 import { LoginBody, LoginResponse, problems, User } from '../../../contracts/index.js';
-import { ACCESS_TOKEN_SECONDS, actorOf, metaOf } from '../auth.js';
+import { ACCESS_TOKEN_SECONDS, actorOf, jwtSignOptions, metaOf } from '../auth.js';
 import { userDto } from '../dto.js';
 
 export const REFRESH_COOKIE = 'mq_refresh';
@@ -27,13 +28,13 @@ const PasswordBody = z.strictObject({
 export const authRoutes: FastifyPluginAsyncZod<{
   useCases: UseCases;
   secureCookies: boolean;
-}> = async (app, { useCases, secureCookies }) => {
+  clock: Clock;
+}> = async (app, { useCases, secureCookies, clock }) => {
   const respondWithSession = async (reply: FastifyReply, session: Session) => {
-    const accessToken = await reply.jwtSign({
-      sub: session.user.id,
-      role: session.user.role,
-      sid: session.sessionId,
-    });
+    const accessToken = await reply.jwtSign(
+      { sub: session.user.id, role: session.user.role, sid: session.sessionId },
+      jwtSignOptions(clock),
+    );
     const csrf = reply.generateCsrf();
     void reply
       .setCookie(REFRESH_COOKIE, session.refreshToken, {

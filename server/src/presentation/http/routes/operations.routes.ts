@@ -10,6 +10,8 @@ import type { AppMetrics } from '../metrics.js';
 /** What /health/details reports on; compose.ts supplies it. */
 export interface HealthSources {
   readonly version: string;
+  /** When this process started serving, by the application clock. */
+  readonly startedAt: Date;
   readonly database: { readonly kind: string; ping(): Promise<void> };
   /** Absent when this instance runs without Redis (embedded mode). */
   readonly redis?: { ping(): Promise<void> } | undefined;
@@ -126,7 +128,7 @@ export const operationsRoutes: FastifyPluginAsyncZod<OperationsOptions> = async 
         version,
         node: process.version,
         uptimeSeconds,
-        startedAt: new Date(Date.now() - process.uptime() * 1000).toISOString(),
+        startedAt: opts.health.startedAt.toISOString(),
         dependencies: {
           database: {
             kind: database.kind,
