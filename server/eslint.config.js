@@ -3,7 +3,7 @@
 import { defineConfig, globalIgnores } from 'eslint/config';
 import tseslint from 'typescript-eslint';
 
-const tsFiles = ['src/**/*.ts', 'test/**/*.ts', 'vitest.config.ts'];
+const tsFiles = ['src/**/*.ts', 'test/**/*.ts', 'scripts/**/*.ts', 'vitest.config.ts'];
 const testFiles = ['test/**/*.ts', 'src/**/*.test.ts'];
 
 export default defineConfig(

@@ -10,6 +10,8 @@ export default defineConfig({
   build: {
     outDir: 'dist',
     emptyOutDir: true,
+    // No inline scripts or data: URLs for scripts: the server's CSP allows 'self' only.
+    assetsInlineLimit: 0,
   },
   server: {
     proxy: {

@@ -5,6 +5,7 @@ import { makeAuthenticateDevice, makeAuthenticateStaff } from './authenticate.js
 import { makeCallNext } from './call-next.js';
 import { makeCallVisit } from './call-visit.js';
 import { makeCheckIn } from './check-in.js';
+import { makeGetCurrentDevice } from './get-current-device.js';
 import { makeGetCurrentUser } from './get-current-user.js';
 import { makeGetQueue } from './get-queue.js';
 import { makeGetVisit } from './get-visit.js';
@@ -74,6 +75,7 @@ export const makeUseCases = (deps: UseCaseDeps) => {
     authenticateStaff: makeAuthenticateStaff(deps),
     authenticateDevice: makeAuthenticateDevice(deps),
     getCurrentUser: makeGetCurrentUser(deps),
+    getCurrentDevice: makeGetCurrentDevice(deps),
     departmentAdmin: makeDepartmentAdmin(deps),
     userAdmin: makeUserAdmin(deps),
     deviceAdmin: makeDeviceAdmin(deps),

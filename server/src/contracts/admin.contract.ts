@@ -48,6 +48,17 @@ export const Board = z
   .object({ ...deviceFields, language: Language.nullable() })
   .meta({ id: 'Board' });
 
+/** What a paired kiosk or board learns about itself (GET /api/v1/device). */
+export const CurrentDevice = z
+  .object({
+    id: Uuid,
+    kind: z.enum(['kiosk', 'board']),
+    name: z.string(),
+    language: Language.nullable(),
+    departmentIds: z.array(Uuid),
+  })
+  .meta({ id: 'CurrentDevice' });
+
 const DeviceName = z.string().trim().min(1).max(120);
 
 export const CreateKioskBody = z.strictObject({

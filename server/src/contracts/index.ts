@@ -3,3 +3,4 @@ export * from './visit.contract.js';
 export * from './department.contract.js';
 export * from './admin.contract.js';
 export * from './audit.contract.js';
+export * from './stream.contract.js';

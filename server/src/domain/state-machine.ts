@@ -18,17 +18,21 @@ export type VisitAction =
 
 export type VisitActionType = VisitAction['type'];
 
-export type VisitEventType =
-  | 'visit.checked_in'
-  | 'visit.called'
-  | 'visit.recalled'
-  | 'visit.started'
-  | 'visit.completed'
-  | 'visit.no_show'
-  | 'visit.returned'
-  | 'visit.requeued'
-  | 'visit.cancelled'
-  | 'visit.transferred';
+/** Every event a visit's change records: the one list the log, the bus and the wire share. */
+export const visitEventTypes = [
+  'visit.checked_in',
+  'visit.called',
+  'visit.recalled',
+  'visit.started',
+  'visit.completed',
+  'visit.no_show',
+  'visit.returned',
+  'visit.requeued',
+  'visit.cancelled',
+  'visit.transferred',
+] as const;
+
+export type VisitEventType = (typeof visitEventTypes)[number];
 
 interface Rule {
   readonly from: readonly VisitState[];

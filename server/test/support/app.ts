@@ -56,11 +56,12 @@ export interface TestApp {
 
 export const startTestApp = async (
   handle: DatabaseHandle,
-  options: { clock?: Clock; config?: Config; heartbeatMs?: number } = {},
+  options: { clock?: Clock; config?: Config; heartbeatMs?: number; webDistDir?: string } = {},
 ): Promise<TestApp> => {
   const config = options.config ?? testConfig();
   const { app, services } = await composeApp(config, handle, pino({ level: 'silent' }), {
     ...(options.clock && { clock: options.clock }),
+    ...(options.webDistDir !== undefined && { webDistDir: options.webDistDir }),
     ...(options.heartbeatMs !== undefined && { heartbeatMs: options.heartbeatMs }),
   });
   await app.ready();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { VisitEvent } from '../../domain/events.js';
+import { visitEventTypes } from '../../domain/state-machine.js';
 import { priorities, visitStates } from '../../domain/visit.js';
 
 /**
@@ -36,18 +37,7 @@ const visitMessage = z.object({
 const eventMessage = z.object({
   departmentId: z.uuid(),
   eventId: z.number().int().min(1),
-  type: z.enum([
-    'visit.checked_in',
-    'visit.called',
-    'visit.recalled',
-    'visit.started',
-    'visit.completed',
-    'visit.no_show',
-    'visit.returned',
-    'visit.requeued',
-    'visit.cancelled',
-    'visit.transferred',
-  ]),
+  type: z.enum(visitEventTypes),
   serviceDay: z.iso.date(),
   occurredAt: date,
   visit: visitMessage,

@@ -8,6 +8,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -22,6 +23,7 @@ import { auditRoutes } from './routes/audit.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { checkinRoutes } from './routes/checkins.routes.js';
 import { departmentRoutes } from './routes/departments.routes.js';
+import { deviceRoutes } from './routes/device.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { operationsRoutes, type HealthSources } from './routes/operations.routes.js';
 import { streamRoutes } from './routes/streams.routes.js';
@@ -97,7 +99,10 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  installErrorHandling(app);
+  installErrorHandling(
+    app,
+    deps.webDistDir === undefined ? undefined : (reply) => reply.sendFile('index.html'),
+  );
   await registerSecurity(app, {
     production: deps.production === true,
     corsOrigins: deps.corsOrigins ?? [],
@@ -124,6 +129,8 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
+    // The schemas named with .meta({ id }) become components; without this their $refs dangle.
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () =>
@@ -158,6 +165,7 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
     clock: deps.clock,
   });
   await app.register(departmentRoutes, opts);
+  await app.register(deviceRoutes, opts);
   await app.register(checkinRoutes, opts);
   await app.register(visitRoutes, opts);
   await app.register(adminRoutes, opts);
@@ -188,11 +196,38 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   return app;
 };
 
+/**
+ * The single-page app's client-side routes (UI.md): a deep link or a reload gets
+ * index.html and the app takes it from there. Any other page path gets index.html with a
+ * 404 status (the app's "not found" screen), from the not-found handler.
+ */
+export const webAppRoutes = [
+  '/kiosk',
+  '/login',
+  '/dashboard',
+  '/admin',
+  '/admin/*',
+  '/board/:boardId',
+  '/t/:publicToken',
+] as const;
+
 /** The single-page app: its files, and index.html for each client-side route. */
 const serveWebApp = async (app: FastifyInstance, root: string): Promise<void> => {
-  await app.register(fastifyStatic, { root: path.resolve(root), wildcard: false });
-  const spa = ['/kiosk', '/dashboard', '/admin', '/board/:boardId', '/t/:publicToken'];
-  for (const url of spa) {
+  await app.register(fastifyStatic, {
+    root: path.resolve(root),
+    wildcard: false,
+    // Hashed asset names never change content: cache them for a year. index.html is
+    // revalidated so a deploy reaches every screen on its next load.
+    setHeaders: (reply, filePath) => {
+      void reply.header(
+        'cache-control',
+        filePath.includes(`${path.sep}assets${path.sep}`)
+          ? 'public, max-age=31536000, immutable'
+          : 'no-cache',
+      );
+    },
+  });
+  for (const url of webAppRoutes) {
     app.get(url, { config: { access: 'public' }, schema: { hide: true } }, (_request, reply) =>
       reply.sendFile('index.html'),
     );

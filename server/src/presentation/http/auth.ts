@@ -115,6 +115,9 @@ export const authPlugin = fp(
     };
 
     app.addHook('onRequest', async (request) => {
+      // A path no route serves is a 404 for every caller, before authentication: an
+      // anonymous caller learns nothing more than an admin would.
+      if (request.is404) return;
       const access = request.routeOptions.config.access;
       const isApi = request.url.startsWith('/api/');
       if (access === 'public' || (access === undefined && !isApi)) return;

@@ -3,7 +3,7 @@ import type { Device, StaffUser } from '../../application/ports.js';
 import type { Queue } from '../../application/get-queue.js';
 import type { Department as DomainDepartment } from '../../domain/department.js';
 import type { Visit as DomainVisit } from '../../domain/visit.js';
-import type { Board, Department, Kiosk, User } from '../../contracts/index.js';
+import type { Board, CurrentDevice, Department, Kiosk, User } from '../../contracts/index.js';
 import type { Queue as QueueDto, Visit } from '../../contracts/index.js';
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
@@ -71,7 +71,18 @@ export const kioskDto = (d: Device): z.input<typeof Kiosk> => ({
   createdAt: d.createdAt.toISOString(),
 });
 
+const languageOf = (d: Device): 'en' | 'fr' | null =>
+  d.language === 'en' || d.language === 'fr' ? d.language : null;
+
 export const boardDto = (d: Device): z.input<typeof Board> => ({
   ...kioskDto(d),
-  language: d.language === 'en' || d.language === 'fr' ? d.language : null,
+  language: languageOf(d),
+});
+
+export const currentDeviceDto = (d: Device): z.input<typeof CurrentDevice> => ({
+  id: d.id,
+  kind: d.kind,
+  name: d.name,
+  language: languageOf(d),
+  departmentIds: [...d.departmentIds],
 });

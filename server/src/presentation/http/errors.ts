@@ -119,7 +119,15 @@ const validationErrors = (err: unknown): { path: string; message: string }[] => 
   });
 };
 
-export const installErrorHandling = (app: FastifyInstance): void => {
+/**
+ * `notFoundPage`, when the web app is served: answers a GET for a page the app does not
+ * know (the app shows its "not found" screen). API, health and docs paths always get a
+ * problem document.
+ */
+export const installErrorHandling = (
+  app: FastifyInstance,
+  notFoundPage?: (reply: FastifyReply) => FastifyReply,
+): void => {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const id = String(request.id);
     if (isDomainError(err)) {
@@ -152,13 +160,27 @@ export const installErrorHandling = (app: FastifyInstance): void => {
   });
 
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(
-      reply,
-      problem(
-        'NOT_FOUND',
-        `No route for ${request.method} ${request.url.split('?')[0] ?? ''}`,
-        String(request.id),
-      ),
-    ),
+    notFoundPage !== undefined && isPageRequest(request)
+      ? notFoundPage(reply.status(404))
+      : sendProblem(
+          reply,
+          problem(
+            'NOT_FOUND',
+            `No route for ${request.method} ${request.url.split('?')[0] ?? ''}`,
+            String(request.id),
+          ),
+        ),
+  );
+};
+
+/** Paths that belong to the API and operations, never to the web app. */
+const apiPrefixes = ['/api/', '/api?', '/health', '/metrics', '/docs', '/openapi.json'];
+
+const isPageRequest = (request: FastifyRequest): boolean => {
+  const url = request.url;
+  return (
+    (request.method === 'GET' || request.method === 'HEAD') &&
+    url !== '/api' &&
+    !apiPrefixes.some((prefix) => url.startsWith(prefix))
   );
 };

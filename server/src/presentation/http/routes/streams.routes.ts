@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { UseCases } from '../../../application/use-cases.js';
-import { problems, Uuid } from '../../../contracts/index.js';
+import { BoardState, problems, StreamTicket, TicketView, Uuid } from '../../../contracts/index.js';
 import { actorOf } from '../auth.js';
 import { queueDto, visitDto } from '../dto.js';
 import type { VisitEvent } from '../../../domain/events.js';
@@ -17,37 +17,7 @@ const LastEventIdHeader = z.looseObject({
     .regex(/^\d{1,10}$/)
     .optional(),
 });
-const StreamTicket = z.object({ ticket: z.string(), expiresInSeconds: z.number().int() });
 const TicketParams = z.strictObject({ publicToken: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/) });
-export const TicketView = z
-  .object({
-    ticket: z.string(),
-    departmentName: z.string(),
-    state: z.string(),
-    position: z.number().int().nullable(),
-    estimatedWaitMinutes: z.number().nullable(),
-    roomName: z.string().nullable(),
-  })
-  .meta({ id: 'TicketView' });
-
-const BoardCall = z.object({
-  ticket: z.string(),
-  roomName: z.string().nullable(),
-  calledAt: z.string(),
-});
-/** The board payload, parsed on the way out: only these fields can reach a screen. */
-export const BoardState = z.object({
-  departments: z.array(
-    z.object({
-      departmentId: z.string(),
-      departmentName: z.string(),
-      nowServing: z.array(BoardCall),
-      recentlyCalled: z.array(BoardCall),
-      waitingCount: z.number().int(),
-      estimatedWaitMinutes: z.number().nullable(),
-    }),
-  ),
-});
 
 const sseResponse = { 200: z.string().describe('text/event-stream') };
 
