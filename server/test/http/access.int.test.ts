@@ -296,6 +296,12 @@ const table: AccessEntry[] = [
     prepare: at('/api/v1/departments'),
   },
   {
+    route: 'GET /api/v1/device',
+    allowed: ['kiosk', 'board'],
+    success: 200,
+    prepare: at('/api/v1/device'),
+  },
+  {
     route: 'GET /api/v1/departments/:id/queue',
     allowed: STAFF,
     scoped: true,

@@ -217,6 +217,7 @@ const table: RouteEntry[] = [
   },
   { route: 'GET /api/v1/me', noInput: true },
   { route: 'GET /api/v1/departments', noInput: true },
+  { route: 'GET /api/v1/device', noInput: true },
   { route: 'GET /api/v1/departments/:id/queue', params: [() => f.depA.id] },
   {
     route: 'POST /api/v1/departments/:id/call-next',
