@@ -39,6 +39,27 @@ export const routes: RouteObject[] = [
     path: '/t/:publicToken',
     ...screen('ticket', () => import('../ticket/TicketScreen').then((m) => m.TicketScreen)),
   },
+  {
+    // Staff screens share one session per tab (access token in memory, idle sign-out).
+    lazy: async () => ({ Component: (await import('./StaffLayout')).StaffLayout }),
+    ErrorBoundary: CrashScreen,
+    children: [
+      {
+        path: '/login',
+        ...screen('login', () => import('../login/LoginScreen').then((m) => m.LoginScreen)),
+      },
+      {
+        path: '/dashboard',
+        ...screen('dashboard', () =>
+          import('../dashboard/DashboardScreen').then((m) => m.DashboardScreen),
+        ),
+      },
+      {
+        path: '/admin/*',
+        ...screen('admin', () => import('../admin/AdminScreen').then((m) => m.AdminScreen)),
+      },
+    ],
+  },
   { path: '*', Component: NotFound },
 ];
 
