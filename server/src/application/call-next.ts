@@ -1,3 +1,4 @@
+import { actionCallers } from '../domain/visit-permissions.js';
 import type { Actor } from '../domain/actor.js';
 import { DomainError, notFound } from '../domain/errors.js';
 import { ageingCutoff, chooseNext } from '../domain/queue-order.js';
@@ -6,7 +7,7 @@ import type { Visit } from '../domain/visit.js';
 import { requireCaller, requireScope } from './authorize.js';
 import { requireOpenRoom } from './call-visit.js';
 import type { Clock, EventPublisher, RequestMeta, Transactor } from './ports.js';
-import { actionCallers, recordAction } from './transition-visit.js';
+import { recordAction } from './transition-visit.js';
 
 export interface CallNextInput {
   readonly actor: Actor;

@@ -1,14 +1,10 @@
+import { actionCallers } from '../domain/visit-permissions.js';
 import type { Department } from '../domain/department.js';
 import { DomainError, notFound } from '../domain/errors.js';
 import type { Visit } from '../domain/visit.js';
 import { requireCaller } from './authorize.js';
 import type { Clock, EventPublisher, Transactor, TxStores } from './ports.js';
-import {
-  actionCallers,
-  lockForChange,
-  recordAction,
-  type TransitionInput,
-} from './transition-visit.js';
+import { lockForChange, recordAction, type TransitionInput } from './transition-visit.js';
 
 /** The room must be an open room of the visit's own department. */
 export const requireOpenRoom = async (

@@ -1,15 +1,10 @@
+import { actionCallers } from '../domain/visit-permissions.js';
 import { DomainError, notFound } from '../domain/errors.js';
 import { serviceDayOf } from '../domain/ticket.js';
 import type { Priority, Visit } from '../domain/visit.js';
 import { requireCaller } from './authorize.js';
 import type { Clock, EventPublisher, Randomness, Transactor } from './ports.js';
-import {
-  actionCallers,
-  applyAction,
-  auditOf,
-  lockForChange,
-  type TransitionInput,
-} from './transition-visit.js';
+import { applyAction, auditOf, lockForChange, type TransitionInput } from './transition-visit.js';
 
 export interface TransferInput extends TransitionInput {
   readonly toDepartmentId: string;

@@ -3,11 +3,11 @@ import { DomainError, notFound } from '../domain/errors.js';
 import {
   transition,
   type VisitAction,
-  type VisitActionType,
   type VisitEventType,
 } from '../domain/state-machine.js';
 import type { Visit } from '../domain/visit.js';
-import { requireCaller, requireScope, type Caller } from './authorize.js';
+import { actionCallers } from '../domain/visit-permissions.js';
+import { requireCaller, requireScope } from './authorize.js';
 import type {
   AuditEntry,
   Clock,
@@ -18,19 +18,6 @@ import type {
   TxStores,
 } from './ports.js';
 import { visitAuditView } from './visit-audit.js';
-
-/** Who may take each action (API.md, Visits). */
-export const actionCallers = {
-  call: ['doctor', 'reception', 'admin'],
-  recall: ['doctor', 'reception', 'admin'],
-  start: ['doctor', 'admin'],
-  complete: ['doctor', 'admin'],
-  no_show: ['doctor', 'reception', 'admin'],
-  return_to_queue: ['doctor', 'reception', 'admin'],
-  requeue: ['reception', 'admin'],
-  cancel: ['reception', 'admin'],
-  transfer: ['doctor', 'reception', 'admin'],
-} as const satisfies Record<VisitActionType, readonly Caller[]>;
 
 export interface TransitionInput {
   readonly actor: Actor;

@@ -8,7 +8,15 @@ const worthRetrying = (failures: number, error: unknown): boolean =>
 export const makeQueryClient = (): QueryClient =>
   new QueryClient({
     defaultOptions: {
-      queries: { retry: worthRetrying, refetchOnWindowFocus: false, staleTime: 10_000 },
-      mutations: { retry: false },
+      // Requests are sent when asked, never held for "when the browser says online":
+      // navigator.onLine is unreliable on clinic LANs, and a visit action replayed minutes
+      // later would act on a queue nobody is looking at. Failures are shown and retried.
+      queries: {
+        retry: worthRetrying,
+        refetchOnWindowFocus: false,
+        staleTime: 10_000,
+        networkMode: 'always',
+      },
+      mutations: { retry: false, networkMode: 'always' },
     },
   });

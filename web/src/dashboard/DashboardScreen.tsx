@@ -1,8 +1,7 @@
-import { useTranslation } from 'react-i18next';
 import { RequireStaff } from '../shared/auth/RequireStaff';
-import { StaffHeader } from '../shared/auth/StaffHeader';
+import { Dashboard } from './Dashboard';
 
-export const DashboardScreen = () => {
-  const { t } = useTranslation('dashboard');
-  return <RequireStaff>{(user) => <StaffHeader user={user} title={t('title')} />}</RequireStaff>;
-};
+/** `/dashboard` for doctors, nurses and reception (and admins). */
+export const DashboardScreen = () => (
+  <RequireStaff>{(user) => <Dashboard user={user} />}</RequireStaff>
+);

@@ -8,3 +8,4 @@ export {
   DepartmentEvent,
   TicketView,
 } from '../../../../server/src/contracts/stream.contract';
+export { Queue } from '../../../../server/src/contracts/department.contract';

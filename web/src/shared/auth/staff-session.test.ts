@@ -21,7 +21,7 @@ const fakeServer = (answer: (request: Request, seen: Request[]) => Response) => 
     seen.push(request);
     return Promise.resolve(answer(request, seen));
   };
-  return { fetch: fetch as typeof globalThis.fetch, seen };
+  return { fetch, seen };
 };
 
 const manualSchedule = () => {

@@ -13,6 +13,12 @@ const Probe = ({ onIdle, active = true }: { onIdle: () => void; active?: boolean
   );
 };
 
+const advance = async (ms: number) => {
+  await act(async () => {
+    await vi.advanceTimersByTimeAsync(ms);
+  });
+};
+
 describe('useIdleLogout', () => {
   beforeEach(() => {
     vi.useFakeTimers();
@@ -21,41 +27,41 @@ describe('useIdleLogout', () => {
     vi.useRealTimers();
   });
 
-  it('warns one minute before, and signs out after 15 minutes without input', () => {
+  it('warns one minute before, and signs out after 15 minutes without input', async () => {
     const onIdle = vi.fn();
     render(<Probe onIdle={onIdle} />);
-    act(() => vi.advanceTimersByTime(IDLE_LIMIT_MS - IDLE_WARNING_MS - 1));
+    await advance(IDLE_LIMIT_MS - IDLE_WARNING_MS - 1);
     expect(screen.queryByText('warning')).toBeNull();
-    act(() => vi.advanceTimersByTime(1));
+    await advance(1);
     expect(screen.getByText('warning')).toBeTruthy();
     expect(onIdle).not.toHaveBeenCalled();
-    act(() => vi.advanceTimersByTime(IDLE_WARNING_MS));
+    await advance(IDLE_WARNING_MS);
     expect(onIdle).toHaveBeenCalledTimes(1);
     expect(screen.getByText('quiet')).toBeTruthy();
   });
 
-  it('any input starts the 15 minutes again and clears the warning', () => {
+  it('any input starts the 15 minutes again and clears the warning', async () => {
     const onIdle = vi.fn();
     render(<Probe onIdle={onIdle} />);
-    act(() => vi.advanceTimersByTime(IDLE_LIMIT_MS - 30_000));
+    await advance(IDLE_LIMIT_MS - 30_000);
     expect(screen.getByText('warning')).toBeTruthy();
     fireEvent.keyDown(window, { key: 'a' });
     expect(screen.getByText('quiet')).toBeTruthy();
-    act(() => vi.advanceTimersByTime(IDLE_LIMIT_MS - 1));
+    await advance(IDLE_LIMIT_MS - 1);
     expect(onIdle).not.toHaveBeenCalled();
-    act(() => vi.advanceTimersByTime(1));
+    await advance(1);
     expect(onIdle).toHaveBeenCalledTimes(1);
   });
 
-  it('"stay" keeps the session; an inactive watcher never fires', () => {
+  it('"stay" keeps the session; an inactive watcher never fires', async () => {
     const onIdle = vi.fn();
     const { rerender } = render(<Probe onIdle={onIdle} />);
-    act(() => vi.advanceTimersByTime(IDLE_LIMIT_MS - 10_000));
+    await advance(IDLE_LIMIT_MS - 10_000);
     fireEvent.click(screen.getByText('warning'));
-    act(() => vi.advanceTimersByTime(IDLE_LIMIT_MS - 1));
+    await advance(IDLE_LIMIT_MS - 1);
     expect(onIdle).not.toHaveBeenCalled();
     rerender(<Probe onIdle={onIdle} active={false} />);
-    act(() => vi.advanceTimersByTime(IDLE_LIMIT_MS * 2));
+    await advance(IDLE_LIMIT_MS * 2);
     expect(onIdle).not.toHaveBeenCalled();
   });
 });
