@@ -145,7 +145,7 @@ describe('the doctor’s dashboard', () => {
 
     // B's screen still shows version 1 when A calls the patient: B's stream is held back.
     await b.context.route('**/api/v1/departments/*/events*', (route) => route.abort());
-    await b.page.evaluate(() => window.dispatchEvent(new Event('offline')));
+    await b.page.evaluate("window.dispatchEvent(new Event('offline'))");
     await row(a.page, visit.ticket).getByRole('button', { name: 'Call' }).click();
     await expect.poll(() => ticketsIn(a.page, 'Called'), WAIT).toEqual([visit.ticket]);
 

@@ -2,6 +2,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { unwrap } from '../shared/api/client';
+import { newIdempotencyKey } from '../shared/api/idempotency-key';
 import { ApiProblem, NetworkError } from '../shared/api/problem';
 import type { Priority } from '../shared/api/types';
 import { useStaffSession } from '../shared/auth/session-context';
@@ -56,7 +57,7 @@ export const CheckInForm = ({ departmentId }: { readonly departmentId: string })
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    checkIn.mutate({ key: crypto.randomUUID(), name: name.trim(), phone: phone.trim(), priority });
+    checkIn.mutate({ key: newIdempotencyKey(), name: name.trim(), phone: phone.trim(), priority });
   };
 
   const error = checkIn.error;

@@ -12,9 +12,9 @@ export interface DeviceCredential {
   readonly token: string | null;
   /** Why the screen is unpaired, when it was paired before. */
   readonly revoked: boolean;
-  pair(token: string): void;
+  readonly pair: (token: string) => void;
   /** The server refused the token (401): back to setup. */
-  revoke(): void;
+  readonly revoke: () => void;
 }
 
 /** Reads a pairing link's fragment once, then keeps the device's token in localStorage. */

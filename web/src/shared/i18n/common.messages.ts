@@ -25,7 +25,8 @@ const en = {
     code: 'Pairing code',
     submit: 'Pair this screen',
     invalid: 'This is not a pairing code for this kind of screen.',
-    revoked: 'This screen was disconnected by an administrator. Pair it again to use it.',
+    revoked:
+      'The server refused this screen’s pairing code: it was revoked by an administrator, or it is not current. Pair this screen again with the code from the admin console.',
   },
   home: {
     title: 'MediQue',

@@ -12,10 +12,13 @@ export const PairingForm = ({
   kind,
   revoked,
   onPair,
+  languageKey,
 }: {
   readonly kind: DeviceKind;
   readonly revoked: boolean;
   readonly onPair: (token: string) => void;
+  /** Where this screen keeps its language choice (boards keep their own). */
+  readonly languageKey?: string;
 }) => {
   const { t } = useTranslation();
   const [code, setCode] = useState('');
@@ -35,7 +38,10 @@ export const PairingForm = ({
 
   return (
     <main className={styles.centered}>
-      <LanguageSwitch className={styles.corner} />
+      <LanguageSwitch
+        className={styles.corner}
+        {...(languageKey !== undefined && { storageKey: languageKey })}
+      />
       <h1>{t('pairing.title')}</h1>
       {revoked && (
         <p role="alert" className={styles.warning}>
