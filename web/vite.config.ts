@@ -12,6 +12,15 @@ export default defineConfig({
     emptyOutDir: true,
     // No inline scripts or data: URLs for scripts: the server's CSP allows 'self' only.
     assetsInlineLimit: 0,
+    rolldownOptions: {
+      output: {
+        // The screens that parse live events (board, ticket page, dashboard) share zod and
+        // the server's contracts; kept in a chunk of their own, the kiosk never loads them.
+        advancedChunks: {
+          groups: [{ name: 'contracts', test: /node_modules[\\/]zod[\\/]|server[\\/]src[\\/]/ }],
+        },
+      },
+    },
   },
   server: {
     proxy: {

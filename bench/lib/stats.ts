@@ -3,6 +3,7 @@ export interface LatencySummary {
   readonly meanMs: number;
   readonly p50Ms: number;
   readonly p90Ms: number;
+  readonly p95Ms: number;
   readonly p99Ms: number;
   readonly maxMs: number;
 }
@@ -23,6 +24,7 @@ export const summarize = (latenciesMs: readonly number[]): LatencySummary => {
     meanMs: sorted.length === 0 ? Number.NaN : sum / sorted.length,
     p50Ms: percentile(sorted, 50),
     p90Ms: percentile(sorted, 90),
+    p95Ms: percentile(sorted, 95),
     p99Ms: percentile(sorted, 99),
     maxMs: sorted.length === 0 ? Number.NaN : (sorted[sorted.length - 1] ?? Number.NaN),
   };

@@ -1,5 +1,5 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isUnauthorized } from '../shared/api/problem';
 import type { Visit } from '../shared/api/types';
@@ -8,10 +8,16 @@ import { DepartmentChoice } from './DepartmentChoice';
 import { KioskFrame } from './KioskFrame';
 import { kioskKeys, useKioskApi, useKioskDepartments } from './kiosk-api';
 import { paperTicketsEnabled } from './print-setting';
-import { TicketResult } from './TicketResult';
 import { useCheckIn } from './use-check-in';
 import { useIdleReset } from './use-idle-reset';
 import styles from './kiosk.module.css';
+
+/**
+ * The ticket screen carries the QR code encoder: loaded once a patient starts a check-in
+ * (see the prefetch below), not with the start screen, so the kiosk's first load stays small.
+ */
+const loadTicketResult = () => import('./TicketResult');
+const TicketResult = lazy(() => loadTicketResult().then((m) => ({ default: m.TicketResult })));
 
 type Step =
   | { readonly kind: 'start' }
@@ -65,6 +71,10 @@ export const KioskFlow = ({
   }, [revoked, queryClient, onRevoked]);
 
   const list = departments.data;
+  const checkingIn = step.kind !== 'start' || list?.length === 1;
+  useEffect(() => {
+    if (checkingIn) void loadTicketResult();
+  }, [checkingIn]);
   if (revoked) return null; // setup is one effect away; no "cannot reach" flash
   if (list === undefined) {
     return (
@@ -84,13 +94,15 @@ export const KioskFlow = ({
   if (step.kind === 'ticket') {
     return (
       <KioskFrame>
-        <TicketResult
-          api={api}
-          visit={step.visit}
-          departmentName={list.find((d) => d.id === step.visit.departmentId)?.name ?? ''}
-          paperTickets={paperTickets}
-          onDone={done}
-        />
+        <Suspense fallback={<p aria-busy="true">{t('common:loading')}</p>}>
+          <TicketResult
+            api={api}
+            visit={step.visit}
+            departmentName={list.find((d) => d.id === step.visit.departmentId)?.name ?? ''}
+            paperTickets={paperTickets}
+            onDone={done}
+          />
+        </Suspense>
       </KioskFrame>
     );
   }
