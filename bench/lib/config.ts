@@ -40,12 +40,35 @@ export interface BenchConfig {
   readonly cpuProfile: boolean;
   readonly roundTripProbe: boolean;
   readonly keepDatabases: boolean;
+  /** The server's WEB_CONCURRENCY (processes); above 1 it needs Redis. */
+  readonly webConcurrency: number;
+  /**
+   * Redis for the server (REDIS_URL), or null to run without (the default with one process).
+   * The benchmark deletes the idempotency keys its own credentials left there, nothing else.
+   */
+  readonly redisUrl: string | null;
 }
 
 export const loadBenchConfig = (): BenchConfig => {
   const auth = (process.env.BENCH_AUTH ?? 'kiosk').trim();
   if (auth !== 'kiosk' && auth !== 'admin') throw new Error('BENCH_AUTH must be kiosk or admin');
   const given = process.env.BENCH_PGBENCH_TPS;
+  const webConcurrency = Math.floor(int('BENCH_WEB_CONCURRENCY', 1, 1));
+  const redisFlag = process.env.BENCH_REDIS_URL?.trim();
+  // Several processes share stream tickets and the event bus through Redis only.
+  const redisUrl =
+    redisFlag === undefined || redisFlag === ''
+      ? webConcurrency > 1
+        ? 'redis://127.0.0.1:6379/13'
+        : null
+      : ['0', 'off', 'no', 'false'].includes(redisFlag.toLowerCase())
+        ? null
+        : redisFlag;
+  if (webConcurrency > 1 && redisUrl === null) {
+    throw new Error(
+      'BENCH_WEB_CONCURRENCY > 1 needs Redis: leave BENCH_REDIS_URL unset or give a URL',
+    );
+  }
   return {
     databaseUrl:
       process.env.BENCH_DATABASE_URL?.trim() || 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -69,5 +92,7 @@ export const loadBenchConfig = (): BenchConfig => {
     cpuProfile: flag('BENCH_CPU_PROF', false),
     roundTripProbe: flag('BENCH_ROUNDTRIPS', true),
     keepDatabases: flag('BENCH_KEEP_DB', false),
+    webConcurrency,
+    redisUrl,
   };
 };

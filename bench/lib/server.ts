@@ -32,7 +32,10 @@ class Tail {
   }
 }
 
-/** `node --import tsx <script>` in server/, so the server runs the sources with no build. */
+/**
+ * `node --import tsx <script>` in server/, so the server runs the sources with no build; a
+ * `.js` script (the production build, `dist/main.js`) runs as it is.
+ */
 const nodeTsx = (
   serverDir: string,
   script: string,
@@ -41,7 +44,8 @@ const nodeTsx = (
   nodeFlags: readonly string[] = [],
 ): { child: ChildProcess; tail: Tail } => {
   const tail = new Tail();
-  const child = spawn(process.execPath, [...nodeFlags, '--import', 'tsx', script, ...args], {
+  const loader = script.endsWith('.js') ? [] : ['--import', 'tsx'];
+  const child = spawn(process.execPath, [...nodeFlags, ...loader, script, ...args], {
     cwd: serverDir,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -88,10 +92,12 @@ export const startServer = async (options: {
   readonly port: number;
   readonly nodeFlags?: readonly string[];
   readonly readyTimeoutMs?: number;
+  /** `src/main.ts` (default, under tsx) or `dist/main.js` (the production build). */
+  readonly entry?: string;
 }): Promise<ServerHandle> => {
   const { child, tail } = nodeTsx(
     options.serverDir,
-    'src/main.ts',
+    options.entry ?? 'src/main.ts',
     [],
     { ...options.env, PORT: String(options.port), HOST: '127.0.0.1' },
     options.nodeFlags,

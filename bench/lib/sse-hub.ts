@@ -9,7 +9,7 @@
  *   written to every open stream in one loop, one write per stream (like MediQue: the frame
  *   is formatted once).
  * - `GET /memory`: `process.memoryUsage()` after two full GCs (run with --expose-gc).
- * - `GET /health`: 200.
+ * - `GET /health`: 200. `GET /hello`: `hello` (the bare answer `live.bench.ts` compares with).
  *
  * PORT (required), HOST (default 127.0.0.1).
  */
@@ -79,6 +79,12 @@ const server = http.createServer((req, res) => {
     gc?.();
     gc?.();
     json(res, 200, { gc: gc !== undefined, streams: streams.size, ...process.memoryUsage() });
+    return;
+  }
+  if (req.method === 'GET' && url === '/hello') {
+    // The reference of `live.bench.ts`'s queue GET: the least an HTTP answer can cost.
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': 5 });
+    res.end('hello');
     return;
   }
   if (req.method === 'GET' && url === '/health') {

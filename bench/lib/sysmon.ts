@@ -34,8 +34,56 @@ const processCpu = (
   }
 };
 
-/** CPU seconds of every `postgres` process, by pid. */
-const postgresCpu = (): Map<number, number> | null => {
+/** The process and its descendants (a clustered server's workers), from each /proc/<pid>/stat ppid. */
+const processTree = (root: number): number[] => {
+  let dirs: string[];
+  try {
+    dirs = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return [root];
+  }
+  const children = new Map<number, number[]>();
+  for (const pid of dirs) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(pid));
+      children.set(ppid, list);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out: number[] = [];
+  const stack = [root];
+  while (stack.length > 0) {
+    const pid = stack.pop() as number;
+    out.push(pid);
+    stack.push(...(children.get(pid) ?? []));
+  }
+  return out;
+};
+
+/**
+ * CPU of the server: its process and every descendant still alive. A worker that exited
+ * during the phase would drop out of the sum; the benchmark's workers live for the run.
+ */
+const serverCpu = (root: number): { seconds: number; systemSeconds: number } | null => {
+  const rootCpu = processCpu(root);
+  if (rootCpu === null) return null;
+  let seconds = 0;
+  let systemSeconds = 0;
+  for (const pid of processTree(root)) {
+    const p = pid === root ? rootCpu : processCpu(pid);
+    if (p === null) continue;
+    seconds += p.seconds;
+    systemSeconds += p.systemSeconds;
+  }
+  return { seconds, systemSeconds };
+};
+
+/** CPU seconds of every process whose name is `comm` (`postgres`, `redis-server`), by pid. */
+const cpuByName = (comm: string): Map<number, number> | null => {
   const out = new Map<number, number>();
   let dirs: string[];
   try {
@@ -45,9 +93,16 @@ const postgresCpu = (): Map<number, number> | null => {
   }
   for (const pid of dirs) {
     const p = processCpu(pid);
-    if (p !== null && p.comm === 'postgres') out.set(Number(pid), p.seconds);
+    if (p !== null && p.comm === comm) out.set(Number(pid), p.seconds);
   }
   return out;
+};
+const postgresCpu = (): Map<number, number> | null => cpuByName('postgres');
+
+/** All redis-server CPU (the benchmark's server uses it in cluster mode; other users too). */
+const redisCpu = (): number | null => {
+  const m = cpuByName('redis-server');
+  return m === null ? null : [...m.values()].reduce((a, b) => a + b, 0);
 };
 
 /** Busy (non-idle, non-iowait) CPU seconds of the whole machine. */
@@ -67,18 +122,20 @@ interface CpuSnapshot {
   server: number | null;
   serverSystem: number | null;
   postgres: Map<number, number> | null;
+  redis: number | null;
   self: number;
   machine: number | null;
 }
 
 const snapshot = (serverPid: number): CpuSnapshot => {
   const self = process.cpuUsage();
-  const server = processCpu(serverPid);
+  const server = serverCpu(serverPid);
   return {
     at: performance.now(),
     server: server?.seconds ?? null,
     serverSystem: server?.systemSeconds ?? null,
     postgres: postgresCpu(),
+    redis: redisCpu(),
     self: (self.user + self.system) / 1e6,
     machine: machineBusy(),
   };
@@ -92,6 +149,8 @@ export interface CpuUse {
   readonly serverSystem: number | null;
   /** Backends of the app database plus Postgres' background processes (WAL writer, …). */
   readonly postgres: number | null;
+  /** redis-server, whoever used it (only the server uses it when REDIS_URL is set). */
+  readonly redis: number | null;
   readonly loadGenerator: number;
   readonly machine: number | null;
   /** machine − the above: other work on the machine during the phase (skews the numbers). */
@@ -151,12 +210,16 @@ export const cpuMeter = (
         server,
         serverSystem: rate(a.serverSystem, b.serverSystem),
         postgres,
+        redis: rate(a.redis, b.redis),
         loadGenerator,
         machine,
         other:
           machine === null || server === null || postgres === null
             ? null
-            : Math.max(0, machine - server - postgres - loadGenerator),
+            : Math.max(
+                0,
+                machine - server - postgres - loadGenerator - (rate(a.redis, b.redis) ?? 0),
+              ),
       };
     },
   };

@@ -6,12 +6,16 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type {
   Clock,
+  ControlBus,
+  ControlPublisher,
   EventBus,
   EventPublisher,
   IdempotencyGuard,
   StreamTicketStore,
 } from './application/ports.js';
 import { makeUseCases, type UseCases } from './application/use-cases.js';
+import { makeJobRunner, type JobOutcome, type JobRunner } from './application/jobs/job-runner.js';
+import { startJobSchedule } from './application/jobs/job-schedule.js';
 import type { Config } from './config.js';
 import type { VisitEvent } from './domain/events.js';
 import { noIdempotencyGuard } from './infrastructure/embedded/no-idempotency-guard.js';
@@ -20,6 +24,9 @@ import { makeInProcessBus } from './infrastructure/events/in-process-bus.js';
 import { makeMemoryStreamTickets } from './infrastructure/events/memory-stream-tickets.js';
 import { makeEventLog } from './infrastructure/postgres/event-log.repository.js';
 import { migrateToLatest } from './infrastructure/postgres/migrator.js';
+import { migrateAsOwner } from './infrastructure/postgres/owner-migration.js';
+import { connectedAsOwner } from './infrastructure/postgres/app-role.js';
+import { makeCheckInRecorder } from './infrastructure/postgres/check-in-recorder.js';
 import { openPostgres, type DatabaseHandle } from './infrastructure/postgres/pg-database.js';
 import { makeTransactor } from './infrastructure/postgres/transactor.js';
 import { makeRedisBus } from './infrastructure/redis/redis-bus.js';
@@ -35,7 +42,7 @@ import {
   systemRandomness,
 } from './infrastructure/security/crypto.js';
 import { buildApp } from './presentation/http/app.js';
-import { makeMetrics } from './presentation/http/metrics.js';
+import { makeMetrics, type AppMetrics } from './presentation/http/metrics.js';
 
 /**
  * The wiring shared by main.ts, the CLI commands and the integration tests:
@@ -46,13 +53,14 @@ export const openDatabase = async (config: Config, logger?: Logger): Promise<Dat
     ? openPostgres({
         connectionString: config.databaseUrl,
         poolSize: config.dbPoolSize,
+        preparedStatements: config.dbPreparedStatements,
         ...(logger && { logger }),
       })
     : openPglite({ dataDir: config.dataDir, ...(logger && { logger }) });
 
 /** What differs between one embedded process and many instances sharing Redis. */
 interface Coordination {
-  readonly bus: EventPublisher & EventBus;
+  readonly bus: EventPublisher & EventBus & ControlPublisher & ControlBus;
   readonly idempotencyGuard: IdempotencyGuard;
   readonly streamTicketStore: StreamTicketStore;
   /** The commands connection, for counters shared across instances (rate limits). */
@@ -94,12 +102,15 @@ const overRedis = (url: string, logger?: Logger): Coordination => {
 export interface Services {
   readonly useCases: UseCases;
   readonly coordination: Coordination;
+  /** Scheduled jobs (close-out, retention, pruning); `scheduleJobs` puts them on a timer. */
+  readonly jobs: JobRunner;
 }
 
 export const makeServices = (
   database: DatabaseHandle,
   options: {
     timeZone: string;
+    sessionMaxHours: number;
     redisUrl?: string | undefined;
     clock?: Clock;
     logger?: Logger;
@@ -107,6 +118,14 @@ export const makeServices = (
     observeEvents?: EventPublisher['publish'];
     /** Told about every event this instance's live feeds forward (fan-out lag). */
     observeForwarded?: (event: VisitEvent) => void;
+    /** RETENTION_DAYS (default 30). */
+    retentionDays?: number;
+    /** Told about every scheduled job run (logs, metrics). */
+    observeJobs?: (outcome: JobOutcome) => void;
+    /** CHECKIN_GROUP_COMMIT (default on); PGlite never batches (one connection). */
+    checkInGroupCommit?: boolean;
+    /** Told how many check-ins each committed statement wrote (metrics). */
+    observeCheckInBatch?: (size: number) => void;
   },
 ): Services => {
   const clock = options.clock ?? systemClock;
@@ -122,23 +141,106 @@ export const makeServices = (
             coordination.bus.publish(committed);
           },
         };
+  const tx = makeTransactor(database.db, clock);
   const useCases = makeUseCases({
-    tx: makeTransactor(database.db, clock),
+    tx,
+    checkIns: makeCheckInRecorder(database.db, {
+      groupCommit: database.kind === 'postgres' && options.checkInGroupCommit !== false,
+      // ADR 10: one queue for all departments, dealt over two so that batches of different
+      // departments commit side by side.
+      scope: 'instance',
+      shards: 2,
+      onBatchError: (err, size) =>
+        options.logger?.warn({ err, size }, 'check-in batch failed; writing its items one by one'),
+      ...(options.observeCheckInBatch && { onWritten: options.observeCheckInBatch }),
+    }),
     clock,
     random: systemRandomness,
     fingerprints: sha256Fingerprinter,
     events,
     bus: coordination.bus,
+    control: coordination.bus,
     idempotencyGuard: coordination.idempotencyGuard,
     streamTicketStore: coordination.streamTicketStore,
     log: makeEventLog(database.db),
     hasher: makeArgon2Hasher(),
     tokens: deviceTokens,
     timeZone: options.timeZone,
+    sessionMaxHours: options.sessionMaxHours,
     ...(options.observeForwarded && { onEventForwarded: options.observeForwarded }),
     onBackgroundError: (err) => options.logger?.error({ err }, 'live feed error'),
   });
-  return { useCases, coordination };
+  const jobs = makeJobRunner({
+    tx,
+    clock,
+    events,
+    timeZone: options.timeZone,
+    retentionDays: options.retentionDays ?? 30,
+    ...(options.observeJobs && { onOutcome: options.observeJobs }),
+  });
+  return { useCases, coordination, jobs };
+};
+
+/**
+ * Migrations at start-up and in the CLIs. With a DATABASE_MIGRATION_URL of its own, they run
+ * as the owner over a separate, short-lived connection, which also sets the application
+ * role's grants (ADR 8); otherwise over the service's own connection, as before.
+ */
+export const migrateDatabase = async (
+  config: Config,
+  database: DatabaseHandle,
+  logger?: Logger,
+): Promise<{ applied: string[]; appRole: string | null }> => {
+  const ownerUrl = config.databaseMigrationUrl;
+  if (
+    database.kind === 'postgres' &&
+    config.databaseUrl !== undefined &&
+    ownerUrl !== undefined &&
+    ownerUrl !== config.databaseUrl
+  ) {
+    return migrateAsOwner({ ownerUrl, appUrl: config.databaseUrl, ...(logger && { logger }) });
+  }
+  const applied = await migrateToLatest(database.db);
+  if (
+    database.kind === 'postgres' &&
+    config.env === 'production' &&
+    (await connectedAsOwner(database.db))
+  ) {
+    logger?.warn(
+      'The service connects to Postgres as the owner of the tables (or a superuser), which can ' +
+        'switch off the audit trigger. Give DATABASE_URL a role of its own and the owner to ' +
+        'DATABASE_MIGRATION_URL (docs/operations.md, "Database roles").',
+    );
+  }
+  return { applied, appRole: null };
+};
+
+const jobObserver =
+  (logger: FastifyBaseLogger, metrics: AppMetrics) =>
+  (o: JobOutcome): void => {
+    metrics.countJobRun(o.job, o.outcome);
+    if (o.outcome === 'failed') {
+      logger.error({ err: o.error, job: o.job, period: o.period }, 'scheduled job failed');
+    } else if (o.outcome === 'ran') {
+      logger.info({ job: o.job, period: o.period, rows: o.rows }, 'scheduled job ran');
+    }
+  };
+
+/**
+ * Puts the scheduled jobs on this instance's timer (every instance ticks; one runs each
+ * period). Stopped before the app closes its pools, after the last run in progress ends.
+ */
+export const scheduleJobs = (
+  app: FastifyInstance,
+  services: Services,
+  logger: FastifyBaseLogger,
+): void => {
+  const schedule = startJobSchedule(services.jobs, {
+    onError: (err) => logger.error({ err }, 'scheduled jobs tick failed'),
+  });
+  app.addHook('preClose', async () => {
+    await schedule.stop();
+  });
 };
 
 /** Where the built web app lives relative to this file (src/ under tsx, dist/ when built). */
@@ -165,16 +267,21 @@ export const composeApp = async (
   logger: FastifyBaseLogger,
   options: { clock?: Clock; webDistDir?: string | undefined; heartbeatMs?: number } = {},
 ): Promise<{ app: FastifyInstance; services: Services }> => {
-  await migrateToLatest(database.db);
+  await migrateDatabase(config, database, logger as Logger);
   const clock = options.clock ?? systemClock;
   const metrics = makeMetrics(clock);
   if (database.poolStats !== undefined) metrics.readPoolFrom(database.poolStats);
   const services = makeServices(database, {
     timeZone: config.timeZone,
+    sessionMaxHours: config.sessionMaxHours,
     redisUrl: config.redisUrl,
     logger: logger as Logger,
     observeEvents: (events) => metrics.countEvents(events),
     observeForwarded: (event) => metrics.observeFanoutLag(event),
+    retentionDays: config.retentionDays,
+    observeJobs: jobObserver(logger, metrics),
+    checkInGroupCommit: config.checkInGroupCommit,
+    observeCheckInBatch: (size) => metrics.observeCheckInBatch(size),
     clock,
   });
   const { redis } = services.coordination;
@@ -183,6 +290,7 @@ export const composeApp = async (
     clock,
     logger,
     jwtSecret: config.jwtSecret,
+    jwtPreviousSecret: config.jwtPreviousSecret,
     production: config.env === 'production',
     ready: () =>
       Promise.all([database.ping(), services.coordination.ping()]).then(
@@ -205,6 +313,7 @@ export const composeApp = async (
     },
   });
   app.addHook('onClose', async () => {
+    await services.useCases.live.shutdown(); // live views' subscriptions and timers
     await services.coordination.close();
     await database.close();
   });

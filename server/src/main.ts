@@ -1,7 +1,9 @@
 import closeWithGrace from 'close-with-grace';
-import { composeApp, defaultWebDist, openDatabase } from './compose.js';
+import { offerFirstAdmin } from './cli/first-admin.js';
+import { startCluster } from './cluster.js';
+import { composeApp, defaultWebDist, openDatabase, scheduleJobs } from './compose.js';
 import { ConfigError, loadConfig } from './config.js';
-import { createLogger } from './infrastructure/logging/logger.js';
+import { createLogger, wantsPrettyLogs } from './infrastructure/logging/logger.js';
 
 /** Composition root: config → clients → adapters → use cases → HTTP. */
 const start = async (): Promise<void> => {
@@ -16,15 +18,26 @@ const start = async (): Promise<void> => {
     throw err;
   }
   const { config, warnings } = loaded;
-  const logger = createLogger({ level: config.logLevel, pretty: process.stdout.isTTY });
+  const logger = createLogger({
+    level: config.logLevel,
+    pretty: wantsPrettyLogs(config.env, process.stdout.isTTY),
+  });
   for (const warning of warnings) logger.warn(warning);
 
   process.on('unhandledRejection', (reason) =>
     logger.error({ err: reason }, 'unhandled promise rejection'),
   );
+  // WEB_CONCURRENCY > 1 (with Postgres and Redis): this process only supervises the workers.
+  if (await startCluster(config, logger)) return;
 
   const database = await openDatabase(config, logger);
-  const { app } = await composeApp(config, database, logger, { webDistDir: defaultWebDist() });
+  const { app, services } = await composeApp(config, database, logger, {
+    webDistDir: defaultWebDist(),
+  });
+  // No admin yet: asks for one on a terminal (embedded mode), else says how to make one.
+  await offerFirstAdmin(database, logger);
+  // Close-out, retention, pruning: every instance ticks, one runs each period (ADR 8).
+  scheduleJobs(app, services, logger);
 
   // SIGTERM/SIGINT: stop accepting, end SSE streams (preClose), drain requests, close pools.
   // An uncaught exception also lands here and exits non-zero; an unhandled rejection is
@@ -39,12 +52,6 @@ const start = async (): Promise<void> => {
   );
 
   await app.listen({ host: config.host, port: config.port });
-  if (database.kind === 'pglite') {
-    logger.info(
-      `Embedded mode: data in ${config.dataDir}. No admin yet? Stop the server (Ctrl+C), run ` +
-        `npm run admin:create -- --username admin --password '<a strong password>', then npm start again.`,
-    );
-  }
 };
 
 start().catch((err: unknown) => {

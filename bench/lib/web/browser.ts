@@ -1,6 +1,6 @@
 import { chromium, type Browser } from 'playwright-core';
 
-/** Debian's Chromium through playwright-core (nothing downloaded; STACK.md). */
+/** Debian's Chromium through playwright-core (nothing downloaded; docs/testing.md, "The browser"). */
 export const launch = (): Promise<Browser> =>
   chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

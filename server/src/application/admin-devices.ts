@@ -2,7 +2,15 @@ import type { Actor } from '../domain/actor.js';
 import { notFound } from '../domain/errors.js';
 import { requireDepartmentsExist } from './admin-users.js';
 import { requireAdmin } from './authorize.js';
-import type { Device, DeviceKind, DeviceTokens, Page, RequestMeta, Transactor } from './ports.js';
+import type {
+  ControlPublisher,
+  Device,
+  DeviceKind,
+  DeviceTokens,
+  Page,
+  RequestMeta,
+  Transactor,
+} from './ports.js';
 
 interface Call {
   readonly actor: Actor;
@@ -29,9 +37,11 @@ export interface DeviceChanges {
 export const makeDeviceAdmin = ({
   tx,
   tokens,
+  control,
 }: {
   readonly tx: Transactor;
   readonly tokens: DeviceTokens;
+  readonly control: ControlPublisher;
 }) => ({
   list: async ({ actor, kind, page }: { actor: Actor; kind: DeviceKind; page: Page }) => {
     requireAdmin(actor);
@@ -75,7 +85,7 @@ export const makeDeviceAdmin = ({
     changes,
   }: Call & { kind: DeviceKind; id: string; changes: DeviceChanges }): Promise<Device> => {
     requireAdmin(actor);
-    return tx.run(async ({ devices, departments, audit }) => {
+    const updated = await tx.run(async ({ devices, departments, audit }) => {
       const before = await devices.findById(id);
       if (before === null || before.kind !== kind)
         throw notFound(kind === 'kiosk' ? 'Kiosk' : 'Board');
@@ -98,6 +108,14 @@ export const makeDeviceAdmin = ({
       });
       return after;
     });
+    // A revoked device, or one given other departments, loses its open streams everywhere.
+    control.announce({
+      kind: 'device_changed',
+      deviceId: updated.id,
+      active: updated.active,
+      departmentIds: updated.departmentIds,
+    });
+    return updated;
   },
 });
 

@@ -3,6 +3,7 @@ import { DomainError, notFound } from '../domain/errors.js';
 import { passwordProblems } from '../domain/password-policy.js';
 import { requireAdmin } from './authorize.js';
 import type {
+  ControlPublisher,
   DepartmentStore,
   Page,
   PasswordHasher,
@@ -16,6 +17,7 @@ interface Deps {
   readonly tx: Transactor;
   readonly hasher: PasswordHasher;
   readonly clock: Clock;
+  readonly control: ControlPublisher;
 }
 
 interface Call {
@@ -65,7 +67,7 @@ export interface UserChanges {
 }
 
 /** Admin management of staff accounts. Passwords follow the policy on create and reset. */
-export const makeUserAdmin = ({ tx, hasher, clock }: Deps) => ({
+export const makeUserAdmin = ({ tx, hasher, clock, control }: Deps) => ({
   list: async ({ actor, page }: { actor: Actor; page: Page }) => {
     requireAdmin(actor);
     return tx.run(({ users }) => users.list(page));
@@ -112,39 +114,51 @@ export const makeUserAdmin = ({ tx, hasher, clock }: Deps) => ({
         'You cannot deactivate or demote your own account',
       );
     }
-    return tx.run(async ({ users, departments, audit, sessions }) => {
-      const before = await users.findById(id);
-      if (before === null) throw notFound('User');
-      let passwordHash: string | undefined;
-      if (changes.password !== undefined) {
-        requireStrongPassword(changes.password, before.username);
-        passwordHash = await hasher.hash(changes.password);
-      }
-      if (changes.departmentIds !== undefined)
-        await requireDepartmentsExist(departments, changes.departmentIds);
-      const after = await users.update(id, {
-        role: changes.role,
-        active: changes.active,
-        departmentIds:
-          changes.departmentIds === undefined ? undefined : [...new Set(changes.departmentIds)],
-        passwordHash,
-      });
-      if (after === null) throw notFound('User');
-      // A reset password or a deactivated account ends every session the user had.
-      if (passwordHash !== undefined || changes.active === false) {
-        await sessions.revokeUserFamiliesExcept(id, null, clock.now());
-      }
-      await audit.record({
-        actor,
-        meta,
-        action: passwordHash === undefined ? 'user.updated' : 'user.password_reset',
-        entity: 'user',
-        entityId: id,
-        before: auditView(before),
-        after: auditView(after),
-      });
-      return after;
+    const { after, sessionsRevoked } = await tx.run(
+      async ({ users, departments, audit, sessions }) => {
+        const before = await users.findById(id);
+        if (before === null) throw notFound('User');
+        let passwordHash: string | undefined;
+        if (changes.password !== undefined) {
+          requireStrongPassword(changes.password, before.username);
+          passwordHash = await hasher.hash(changes.password);
+        }
+        if (changes.departmentIds !== undefined)
+          await requireDepartmentsExist(departments, changes.departmentIds);
+        const after = await users.update(id, {
+          role: changes.role,
+          active: changes.active,
+          departmentIds:
+            changes.departmentIds === undefined ? undefined : [...new Set(changes.departmentIds)],
+          passwordHash,
+        });
+        if (after === null) throw notFound('User');
+        // A reset password or a deactivated account ends every session the user had.
+        const revokes = passwordHash !== undefined || changes.active === false;
+        if (revokes) await sessions.revokeUserFamiliesExcept(id, null, clock.now());
+        await audit.record({
+          actor,
+          meta,
+          action: passwordHash === undefined ? 'user.updated' : 'user.password_reset',
+          entity: 'user',
+          entityId: id,
+          before: auditView(before),
+          after: auditView(after),
+        });
+        return { after, sessionsRevoked: revokes };
+      },
+    );
+    // Every instance forgets the account's cached credential and ends the streams it may no
+    // longer hold: all of them, or those of departments it lost (ADR 11).
+    control.announce({
+      kind: 'user_changed',
+      userId: after.id,
+      active: after.active,
+      role: after.role,
+      departmentIds: after.departmentIds,
+      sessionsRevoked,
     });
+    return after;
   },
 });
 

@@ -4,6 +4,7 @@ import { serviceDayOf } from '../domain/ticket.js';
 import type { Visit, PatientData, Priority } from '../domain/visit.js';
 import { requireCaller } from './authorize.js';
 import type {
+  CheckInRecorder,
   Clock,
   EventPublisher,
   Fingerprinter,
@@ -33,6 +34,8 @@ export interface CheckInResult {
 
 interface Deps {
   readonly tx: Transactor;
+  /** Writes the check-in, committed on return (grouped per department on Postgres). */
+  readonly checkIns: CheckInRecorder;
   readonly clock: Clock;
   readonly random: Randomness;
   readonly fingerprints: Fingerprinter;
@@ -49,6 +52,7 @@ const keyReused = (): DomainError =>
 
 export const makeCheckIn = ({
   tx,
+  checkIns,
   clock,
   random,
   fingerprints,
@@ -106,7 +110,10 @@ export const makeCheckIn = ({
     return { visit: outcome.visit, replayed: outcome.replayed };
   };
 
-  /** One atomic statement (no transaction round trips); a taken key is answered from its record. */
+  /**
+   * One atomic statement (no transaction round trips), possibly shared with other
+   * check-ins of the department (group commit); a taken key is answered from its record.
+   */
   const record = async ({
     actor,
     meta,
@@ -116,31 +123,29 @@ export const makeCheckIn = ({
   }: Omit<CheckInInput, 'idempotencyKey'> & { priority: Priority; claim: IdempotencyClaim }) => {
     const now = clock.now();
     const id = random.uuid();
-    const write = await tx.read(({ visits }) =>
-      visits.insertCheckedIn(
-        {
-          id,
-          departmentId: body.departmentId,
-          serviceDay: serviceDayOf(now, timeZone),
-          publicToken: random.publicToken(),
-          priority,
-          patient: {
-            displayName: body.patient?.displayName ?? null,
-            phone: body.patient?.phone ?? null,
-          },
-          checkedInAt: now,
-          transferredFromVisitId: null,
+    const write = await checkIns.record(
+      {
+        id,
+        departmentId: body.departmentId,
+        serviceDay: serviceDayOf(now, timeZone),
+        publicToken: random.publicToken(),
+        priority,
+        patient: {
+          displayName: body.patient?.displayName ?? null,
+          phone: body.patient?.phone ?? null,
         },
-        {
-          actor,
-          action: 'visit.checked_in',
-          entity: 'visit',
-          entityId: id,
-          meta,
-          after: { departmentId: body.departmentId, priority, state: 'WAITING' },
-        },
-        claim,
-      ),
+        checkedInAt: now,
+        transferredFromVisitId: null,
+      },
+      {
+        actor,
+        action: 'visit.checked_in',
+        entity: 'visit',
+        entityId: id,
+        meta,
+        after: { departmentId: body.departmentId, priority, state: 'WAITING' },
+      },
+      claim,
     );
     if (write.kind === 'recorded') {
       return { replayed: false as const, visit: write.recorded.visit, event: write.recorded.event };

@@ -7,7 +7,7 @@ interface Deps {
 }
 
 /**
- * The audit log for admins (API.md, Admin → audit): newest first, filtered, keyset-paged.
+ * The audit log for admins (docs/api.md, Admin → audit): newest first, filtered, keyset-paged.
  * Rows hold ids, states and request metadata, never patient data (see visit-audit.ts).
  */
 export const makeListAudit =

@@ -22,52 +22,78 @@ interface Deps {
   readonly clock: Clock;
   readonly random: Randomness;
   readonly tokens: DeviceTokens;
+  /** SESSION_MAX_HOURS: a login's absolute lifetime, however often it is refreshed. */
+  readonly sessionMaxHours: number;
 }
 
 export interface Session {
   readonly user: StaffUser;
   /** The opaque refresh token (cookie), returned once. */
   readonly refreshToken: string;
+  /** When that refresh token stops working (the cookie need not outlive it). */
+  readonly refreshExpiresAt: Date;
   /** The session family, carried in access tokens as `sid`. */
   readonly sessionId: string;
 }
+
+/** When a login that started at `startedAt` ends, whatever its use (SESSION_MAX_HOURS). */
+export const sessionEndsAt = (startedAt: Date, sessionMaxHours: number): Date =>
+  new Date(startedAt.getTime() + sessionMaxHours * 60 * 60_000);
 
 const invalid = (): DomainError =>
   new DomainError('INVALID_CREDENTIALS', 'Wrong username or password');
 
 /**
  * Issues the next refresh token of a session family: a random token for the cookie, only
- * its hash stored. Login starts a family with it; every refresh continues one.
+ * its hash stored. Login starts a family with it; every refresh continues one. Each token
+ * lives REFRESH_TTL_MS from its issue, but never past the family's absolute end: rotation
+ * alone would otherwise keep a stolen or forgotten session alive for ever.
  */
 export const issueRefreshToken = async (
-  deps: Pick<Deps, 'random' | 'tokens'>,
+  deps: Pick<Deps, 'random' | 'tokens' | 'sessionMaxHours'>,
   sessions: SessionStore,
-  s: { familyId: string; userId: string; now: Date; ip: string | null },
-): Promise<string> => {
+  s: { familyId: string; userId: string; startedAt: Date; now: Date; meta: RequestMeta },
+): Promise<{ refreshToken: string; expiresAt: Date }> => {
   const refreshToken = deps.random.publicToken();
+  const idleEnd = s.now.getTime() + REFRESH_TTL_MS;
+  const expiresAt = new Date(
+    Math.min(idleEnd, sessionEndsAt(s.startedAt, deps.sessionMaxHours).getTime()),
+  );
   await sessions.create({
     id: deps.random.uuid(),
     familyId: s.familyId,
     userId: s.userId,
     tokenHash: deps.tokens.hash(refreshToken),
-    expiresAt: new Date(s.now.getTime() + REFRESH_TTL_MS),
-    ip: s.ip,
+    startedAt: s.startedAt,
+    expiresAt,
+    ip: s.meta.ip,
+    userAgent: s.meta.userAgent ?? null,
   });
-  return refreshToken;
+  return { refreshToken, expiresAt };
 };
 
 /** Opens a session family for a user (login) and returns its first refresh token. */
 const openSession = async (
-  deps: Pick<Deps, 'tx' | 'random' | 'tokens'>,
+  deps: Pick<Deps, 'tx' | 'random' | 'tokens' | 'sessionMaxHours'>,
   user: StaffUser,
   now: Date,
   meta: RequestMeta,
-): Promise<{ refreshToken: string; sessionId: string }> => {
+): Promise<{ refreshToken: string; refreshExpiresAt: Date; sessionId: string }> => {
   const familyId = deps.random.uuid();
-  const refreshToken = await deps.tx.run(({ sessions }) =>
-    issueRefreshToken(deps, sessions, { familyId, userId: user.id, now, ip: meta.ip }),
+  const issued = await deps.tx.run(({ sessions }) =>
+    issueRefreshToken(deps, sessions, {
+      familyId,
+      userId: user.id,
+      startedAt: now,
+      now,
+      meta,
+    }),
   );
-  return { refreshToken, sessionId: familyId };
+  return {
+    refreshToken: issued.refreshToken,
+    refreshExpiresAt: issued.expiresAt,
+    sessionId: familyId,
+  };
 };
 
 /**

@@ -5,6 +5,7 @@ import type { ClassHeads, FairnessPolicy } from '../domain/queue-order.js';
 import type { StaffRole } from '../domain/actor.js';
 import type { VisitEventType } from '../domain/state-machine.js';
 import type { PatientData, Priority, Visit } from '../domain/visit.js';
+import type { DailyReportRow } from '../domain/report.js';
 
 /**
  * The application's ports: few and narrow, named by intent. One Kysely implementation
@@ -13,6 +14,13 @@ import type { PatientData, Priority, Visit } from '../domain/visit.js';
 
 export interface Clock {
   now(): Date;
+  /**
+   * Calls `wake` once, when the clock reaches `at` (soon, if it already has); returns a
+   * cancel. For moments of the clock's own time that no event marks — a waiting patient
+   * passing the department's limit, a new service day — so that a test clock that jumps
+   * fires them too, as the wall clock would.
+   */
+  wakeAt(at: Date, wake: () => void): () => void;
 }
 
 export interface Randomness {
@@ -24,6 +32,8 @@ export interface Randomness {
 export interface RequestMeta {
   readonly ip: string | null;
   readonly requestId: string | null;
+  /** The client's `User-Agent` (shortened), kept with sessions so an admin can tell devices apart. */
+  readonly userAgent?: string | null;
 }
 
 /** Who did it, as the audit log records it (a failed login has no actor yet). */
@@ -97,6 +107,16 @@ export interface VisitStore {
   ): Promise<Recorded>;
   /** The visit as it was right after check-in (what an idempotent replay returns). */
   checkInSnapshot(visitId: string): Promise<Visit | null>;
+}
+
+/**
+ * Records a kiosk or reception check-in on its own, committed when the promise resolves
+ * (what `insertCheckedIn` does in autocommit). On Postgres, check-ins of one department
+ * that arrive while its previous write runs are committed together in the next one (group
+ * commit, ADR 10), each with its own key, seq, event and answer.
+ */
+export interface CheckInRecorder {
+  record(visit: NewVisit, audit: AuditEntry, idempotency: IdempotencyClaim): Promise<CheckInWrite>;
 }
 
 export interface CallQueueStore {
@@ -199,22 +219,47 @@ export interface DepartmentPatch {
   readonly maxWaitMinutes?: number | null | undefined;
 }
 
+/** A visit of the service day that has been called (waits and boards' recent calls). */
+export type CalledVisit = Pick<
+  Visit,
+  'id' | 'seq' | 'ticket' | 'roomId' | 'checkedInAt' | 'calledAt'
+>;
+
+/** A completed consultation (the rolling service-time window). */
+export interface CompletedVisit {
+  readonly id: string;
+  readonly startedAt: Date;
+  readonly endedAt: Date;
+}
+
 export interface QueueSnapshot {
   readonly lastEventId: number;
+  /** The service day of event `lastEventId` (null when the department has no event yet). */
+  readonly lastEventServiceDay: string | null;
   readonly priorityStreak: number;
+  /** Today's WAITING, and CALLED / IN_CONSULTATION of any day, by (queuedAt, seq, id). */
   readonly waiting: Visit[];
   readonly called: Visit[];
   readonly inConsultation: Visit[];
+  /** Today's visits whose `calledAt` is set: what the waits and recent calls derive from. */
+  readonly calledToday: readonly CalledVisit[];
+  /** The last RECENT_SERVICE_WINDOW completed visits, newest `endedAt` first. */
+  readonly recentlyCompleted: readonly CompletedVisit[];
   /** Minutes from check-in to first call, today. */
   readonly waitMinutesToday: number[];
   /** Minutes from start to completion, most recent first (rolling window). */
   readonly recentServiceMinutes: number[];
   /** Today's most recent calls, newest first (for boards). */
-  readonly recentlyCalled: Visit[];
+  readonly recentlyCalled: readonly CalledVisit[];
 }
 
 export interface QueueReader {
   snapshot(departmentId: string, serviceDay: string): Promise<QueueSnapshot>;
+  /**
+   * The department counter as committed now: its last event number and the call-next
+   * priority streak (one statement; the live views read it after each call).
+   */
+  counter(departmentId: string): Promise<{ lastEventId: number; priorityStreak: number }>;
 }
 
 export interface StaffUser {
@@ -296,9 +341,26 @@ export interface SessionRecord {
   readonly id: string;
   readonly familyId: string;
   readonly userId: string;
+  /** When the family's login happened: its absolute lifetime counts from here. */
+  readonly startedAt: Date;
   readonly expiresAt: Date;
   readonly rotatedAt: Date | null;
   readonly revokedAt: Date | null;
+}
+
+/** One open login as an admin sees it: the family's current refresh token. */
+export interface ActiveSession {
+  /** The session family id (also the access tokens' `sid`). */
+  readonly id: string;
+  readonly userId: string;
+  /** The login. */
+  readonly createdAt: Date;
+  /** The last login or refresh (access tokens are not tracked per request). */
+  readonly lastUsedAt: Date;
+  /** When the current refresh token stops working, if not refreshed (or revoked) before. */
+  readonly expiresAt: Date;
+  readonly ip: string | null;
+  readonly userAgent: string | null;
 }
 
 /** Refresh-token families. Tokens are stored as hashes only. */
@@ -308,8 +370,10 @@ export interface SessionStore {
     familyId: string;
     userId: string;
     tokenHash: string;
+    startedAt: Date;
     expiresAt: Date;
     ip: string | null;
+    userAgent: string | null;
   }): Promise<void>;
   /** Locks the token's row: two refreshes with one token are decided one after the other. */
   lockByTokenHash(tokenHash: string): Promise<SessionRecord | null>;
@@ -317,6 +381,30 @@ export interface SessionStore {
   revokeFamily(familyId: string, at: Date): Promise<void>;
   revokeUserFamiliesExcept(userId: string, keepFamilyId: string | null, at: Date): Promise<void>;
   familyActive(familyId: string, at: Date): Promise<boolean>;
+  /** The family's owner, or null when no such family was ever issued. */
+  familyOwner(familyId: string): Promise<string | null>;
+  /** The user's families that are open at `at` (not revoked, not expired), newest login first. */
+  listActive(userId: string, at: Date): Promise<ActiveSession[]>;
+}
+
+/** Which departments, which service days (inclusive ISO dates), in which time zone. */
+export interface DailyReportQuery {
+  /** These departments, or (null) every department. */
+  readonly departmentIds: readonly string[] | null;
+  /**
+   * False: an inactive department is reported only if it had visits in the range (one
+   * closed years ago should not fill a report with zeros). True when asked for by id.
+   */
+  readonly includeInactive: boolean;
+  readonly from: string;
+  readonly to: string;
+  readonly timeZone: string;
+}
+
+/** Report figures, computed where the visits are (one statement over the range). */
+export interface ReportReader {
+  /** One row per day in the range per department, ordered by day then department code. */
+  daily(query: DailyReportQuery): Promise<DailyReportRow[]>;
 }
 
 /** Failed logins per (lower-cased) username, for the lockout. */
@@ -324,6 +412,41 @@ export interface LoginThrottle {
   failuresSince(username: string, since: Date): Promise<Date[]>;
   recordFailure(username: string, at: Date): Promise<void>;
   clear(username: string): Promise<void>;
+}
+
+/** How a scheduled job's claim on a period came out (ADR 8). */
+export type JobClaim = 'claimed' | 'running_elsewhere' | 'already_ran';
+
+/** The bookkeeping that makes each scheduled job run once per period across instances. */
+export interface JobRuns {
+  /**
+   * Claims `job` for `period` in the surrounding transaction, without waiting: another
+   * instance running it now, or a run of this period already committed, and the caller
+   * does nothing. The claim commits with the job's work or rolls back with it.
+   */
+  claim(job: string, period: string, at: Date): Promise<JobClaim>;
+  /** Notes how many rows the claimed run touched. */
+  finish(job: string, period: string, rowsTouched: number): Promise<void>;
+  /** Forgets runs started before `before` (the audit trail keeps them). */
+  prune(before: Date): Promise<number>;
+}
+
+/** The scheduled jobs' bulk reads and writes (close-out, retention, pruning). */
+export interface Housekeeping {
+  /**
+   * Visits left WAITING or CALLED from service days before `serviceDay`, each row locked
+   * until commit, ordered by department (so counters are then taken in a fixed order).
+   */
+  lockLeftOpen(beforeServiceDay: string): Promise<Visit[]>;
+  /**
+   * Erases the name and phone of visits checked in before `checkedInBefore`: in the visit
+   * rows and in every copy the event log holds. Rows stay (reports count them).
+   */
+  erasePatientData(checkedInBefore: Date): Promise<{ visits: number; events: number }>;
+  pruneIdempotencyRecords(createdBefore: Date): Promise<number>;
+  pruneLoginFailures(before: Date): Promise<number>;
+  /** Deletes refresh-token families whose every token expired before `before`. */
+  pruneSessions(expiredBefore: Date): Promise<number>;
 }
 
 /** Everything a use case may touch inside one database transaction. */
@@ -338,6 +461,9 @@ export interface TxStores {
   readonly sessions: SessionStore;
   readonly loginThrottle: LoginThrottle;
   readonly auditReader: AuditReader;
+  readonly reports: ReportReader;
+  readonly jobRuns: JobRuns;
+  readonly housekeeping: Housekeeping;
 }
 
 export interface Transactor {
@@ -402,6 +528,53 @@ export interface EventBus {
   ): Promise<() => Promise<void>>;
   /** Called after the bus reconnected: anything published meanwhile may be lost. */
   onReconnect(listener: () => void): void;
+  /**
+   * Whether deliveries are flowing now. While false, anything published may be lost, so a
+   * view kept from the bus is not trusted to be current.
+   */
+  connected(): boolean;
+}
+
+/**
+ * A change that ends or narrows credentials, or changes what a department's live view
+ * shows without a visit event. Sent to every instance after commit (ADR 11).
+ */
+export type ControlMessage =
+  /** Logout, an admin's revoke, refresh-token reuse: one login ends. */
+  | { readonly kind: 'session_revoked'; readonly sessionId: string }
+  /** A password change: every login of the user but the one that changed it ends. */
+  | {
+      readonly kind: 'user_sessions_revoked';
+      readonly userId: string;
+      readonly exceptSessionId: string | null;
+    }
+  /** An admin changed the account; `sessionsRevoked`: deactivated or password reset. */
+  | {
+      readonly kind: 'user_changed';
+      readonly userId: string;
+      readonly active: boolean;
+      readonly role: StaffRole;
+      readonly departmentIds: readonly string[];
+      readonly sessionsRevoked: boolean;
+    }
+  /** A kiosk or board was revoked or given other departments. */
+  | {
+      readonly kind: 'device_changed';
+      readonly deviceId: string;
+      readonly active: boolean;
+      readonly departmentIds: readonly string[];
+    }
+  /** A department's name, policy, activity or rooms changed. */
+  | { readonly kind: 'department_changed'; readonly departmentId: string };
+
+/** Tells every instance (this one first, synchronously) about a committed control change. */
+export interface ControlPublisher {
+  announce(message: ControlMessage): void;
+}
+
+/** Receives control messages from every instance, this one included. */
+export interface ControlBus {
+  onControl(listener: (message: ControlMessage) => void): void;
 }
 
 /** Single-use, short-lived tickets that let an EventSource (no headers) open one stream. */

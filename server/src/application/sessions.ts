@@ -1,9 +1,10 @@
 import type { Actor } from '../domain/actor.js';
 import { DomainError } from '../domain/errors.js';
-import { issueRefreshToken, type Session } from './login.js';
+import { issueRefreshToken, sessionEndsAt, type Session } from './login.js';
 import { requireStrongPassword } from './admin-users.js';
 import type {
   Clock,
+  ControlPublisher,
   DeviceTokens,
   PasswordHasher,
   Randomness,
@@ -17,6 +18,8 @@ interface Deps {
   readonly random: Randomness;
   readonly tokens: DeviceTokens;
   readonly hasher: PasswordHasher;
+  readonly sessionMaxHours: number;
+  readonly control: ControlPublisher;
 }
 
 const expired = (): DomainError =>
@@ -27,7 +30,15 @@ const expired = (): DomainError =>
  * the presented token and issues the next one in the same family. A spent token presented
  * again means two parties hold it — the family is revoked and both must log in again.
  */
-export const makeSessions = ({ tx, clock, random, tokens, hasher }: Deps) => ({
+export const makeSessions = ({
+  tx,
+  clock,
+  random,
+  tokens,
+  hasher,
+  sessionMaxHours,
+  control,
+}: Deps) => ({
   refresh: async ({
     refreshToken,
     meta,
@@ -48,25 +59,39 @@ export const makeSessions = ({ tx, clock, random, tokens, hasher }: Deps) => ({
           entityId: current.familyId,
           meta,
         });
-        return { kind: 'reused' as const };
+        return { kind: 'reused' as const, familyId: current.familyId };
       }
       if (current.revokedAt !== null) return { kind: 'revoked' as const };
       if (current.expiresAt.getTime() <= now.getTime()) return { kind: 'expired' as const };
+      // The token's own expiry already stops at the family's end (issueRefreshToken); this
+      // also ends families issued before SESSION_MAX_HOURS existed, or before it was lowered.
+      if (sessionEndsAt(current.startedAt, sessionMaxHours).getTime() <= now.getTime()) {
+        return { kind: 'expired' as const };
+      }
       const user = await users.findById(current.userId);
       if (user === null || !user.active) return { kind: 'expired' as const };
       await sessions.markRotated(current.id, now);
-      const next = await issueRefreshToken({ random, tokens }, sessions, {
+      const next = await issueRefreshToken({ random, tokens, sessionMaxHours }, sessions, {
         familyId: current.familyId,
         userId: user.id,
+        startedAt: current.startedAt,
         now,
-        ip: meta.ip,
+        meta,
       });
       return {
         kind: 'ok' as const,
-        session: { user, refreshToken: next, sessionId: current.familyId },
+        session: {
+          user,
+          refreshToken: next.refreshToken,
+          refreshExpiresAt: next.expiresAt,
+          sessionId: current.familyId,
+        },
       };
     });
-    // The reuse revocation above must commit, so the refusal is thrown after the transaction.
+    // The reuse revocation above must commit, so the refusal is thrown after the transaction
+    // (and the family's open streams end on every instance).
+    if (result.kind === 'reused')
+      control.announce({ kind: 'session_revoked', sessionId: result.familyId });
     if (result.kind !== 'ok') throw expired();
     return result.session;
   },
@@ -79,9 +104,9 @@ export const makeSessions = ({ tx, clock, random, tokens, hasher }: Deps) => ({
     meta: RequestMeta;
   }): Promise<void> => {
     const now = clock.now();
-    await tx.run(async ({ sessions, audit }) => {
+    const familyId = await tx.run(async ({ sessions, audit }) => {
       const current = await sessions.lockByTokenHash(tokens.hash(refreshToken));
-      if (current === null) return;
+      if (current === null) return null;
       await sessions.revokeFamily(current.familyId, now);
       await audit.record({
         actor: { type: 'staff', id: current.userId },
@@ -90,7 +115,9 @@ export const makeSessions = ({ tx, clock, random, tokens, hasher }: Deps) => ({
         entityId: current.familyId,
         meta,
       });
+      return current.familyId;
     });
+    if (familyId !== null) control.announce({ kind: 'session_revoked', sessionId: familyId });
   },
 
   /** Changes the caller's password and revokes every other session of theirs. */
@@ -128,6 +155,11 @@ export const makeSessions = ({ tx, clock, random, tokens, hasher }: Deps) => ({
         entity: 'user',
         entityId: user.id,
       });
+    });
+    control.announce({
+      kind: 'user_sessions_revoked',
+      userId: user.id,
+      exceptSessionId: sessionId,
     });
   },
 });

@@ -1,10 +1,6 @@
 import type { Actor } from '../domain/actor.js';
 import { DomainError, notFound } from '../domain/errors.js';
-import {
-  transition,
-  type VisitAction,
-  type VisitEventType,
-} from '../domain/state-machine.js';
+import { transition, type VisitAction, type VisitEventType } from '../domain/state-machine.js';
 import type { Visit } from '../domain/visit.js';
 import { actionCallers } from '../domain/visit-permissions.js';
 import { requireCaller, requireScope } from './authorize.js';

@@ -1,4 +1,4 @@
-import type { Visit } from '../domain/visit.js';
+import { isSystemCancelReason, type Visit } from '../domain/visit.js';
 
 /**
  * What the audit log keeps of a visit: ids, state and timings, never the patient's name or
@@ -13,5 +13,7 @@ export const visitAuditView = (v: Visit): Record<string, unknown> => ({
   callCount: v.callCount,
   transferredFromVisitId: v.transferredFromVisitId,
   transferredToVisitId: v.transferredToVisitId,
-  cancelReason: v.cancelReason,
+  // Typed by staff, it may name the patient: the audit keeps only that one was given.
+  cancelReason:
+    v.cancelReason === null || isSystemCancelReason(v.cancelReason) ? v.cancelReason : 'staff note',
 });

@@ -3,7 +3,7 @@ import { IsoDateTime, Uuid } from './common.js';
 
 const Instant = z.iso.datetime({ offset: true });
 
-/** GET /api/v1/admin/audit (API.md, Admin). `from`/`to` are inclusive. */
+/** GET /api/v1/admin/audit (docs/api.md, Admin). `from`/`to` are inclusive. */
 export const AuditQuery = z
   .strictObject({
     from: Instant.optional(),

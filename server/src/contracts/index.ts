@@ -4,3 +4,5 @@ export * from './department.contract.js';
 export * from './admin.contract.js';
 export * from './audit.contract.js';
 export * from './stream.contract.js';
+export * from './report.contract.js';
+export * from './session.contract.js';

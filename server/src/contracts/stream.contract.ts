@@ -4,7 +4,7 @@ import { IsoDateTime } from './common.js';
 import { Visit } from './visit.contract.js';
 
 /**
- * What the live streams carry (API.md, Live streams). The server parses public payloads
+ * What the live streams carry (docs/api.md, Live streams). The server parses public payloads
  * through these on the way out, so only these fields can reach a screen; the web app
  * parses them on the way in.
  */

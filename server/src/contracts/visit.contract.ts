@@ -38,7 +38,7 @@ export const Visit = z
 
 export const VisitEnvelope = z.object({ visit: Visit });
 
-/** Printable ASCII, 1–255 characters (API.md). */
+/** Printable ASCII, 1–255 characters (docs/api.md). */
 export const IdempotencyKey = z
   .string()
   .regex(/^[\x20-\x7E]{1,255}$/, 'must be 1–255 printable ASCII characters');

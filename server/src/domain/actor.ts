@@ -11,6 +11,12 @@ export type Actor =
       readonly id: string;
       readonly role: StaffRole;
       readonly departmentIds: readonly string[];
+      /**
+       * The login (refresh-token family) the credential belongs to. Kept with the actor so
+       * that whatever outlives the request — an open stream, a stream ticket — can be ended
+       * when that one session is revoked, not only when the whole account is.
+       */
+      readonly sessionId?: string;
     }
   | { readonly type: 'kiosk'; readonly id: string; readonly departmentIds: readonly string[] }
   | { readonly type: 'board'; readonly id: string; readonly departmentIds: readonly string[] }

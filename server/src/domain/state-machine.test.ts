@@ -18,7 +18,7 @@ const actions: Record<VisitAction['type'], VisitAction> = {
   transfer: { type: 'transfer', toVisitId: 'new-visit' },
 };
 
-/** SPEC.md, State machine: the only allowed (state, action) → state. Everything else is refused. */
+/** docs/architecture.md, State machine: the only allowed (state, action) → state. Everything else is refused. */
 const allowed: Partial<Record<VisitState, Partial<Record<VisitAction['type'], VisitState>>>> = {
   WAITING: { call: 'CALLED', cancel: 'CANCELLED', transfer: 'TRANSFERRED' },
   CALLED: {

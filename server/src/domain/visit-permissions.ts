@@ -3,7 +3,7 @@ import { transitionTable, type VisitActionType } from './state-machine.js';
 import type { VisitState } from './visit.js';
 
 /**
- * Who may take each action (API.md, Visits). Shared with the web dashboard, which offers
+ * Who may take each action (docs/api.md, Visits). Shared with the web dashboard, which offers
  * a visit only the actions its state and the user's role allow.
  */
 export const actionCallers = {

@@ -49,3 +49,13 @@ export const finalStates: ReadonlySet<VisitState> = new Set([
   'CANCELLED',
   'TRANSFERRED',
 ]);
+
+/** The cancel reason the end-of-day close-out gives (SPEC, Operations). */
+export const DAY_CLOSED = 'day_closed';
+
+/**
+ * A reason the system writes is a code; anything else was typed by staff and may name the
+ * patient, so it is treated like patient data (kept out of the audit log, erased by
+ * retention).
+ */
+export const isSystemCancelReason = (reason: string | null): boolean => reason === DAY_CLOSED;

@@ -93,6 +93,8 @@ const ticketContract = (name: string, make: () => StreamTicketStore) =>
       id: randomUUID(),
       role: 'doctor',
       departmentIds: [randomUUID()],
+      // The login it came from: a revoked session must be able to refuse the ticket.
+      sessionId: randomUUID(),
     };
 
     it('a ticket is taken once, with the actor it was issued for', async () => {

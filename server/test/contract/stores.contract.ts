@@ -6,10 +6,12 @@ import type { StoreContext } from '../support/store-fixtures.js';
 import { describeAccountContract } from './accounts.contract.js';
 import { describeDepartmentContract } from './departments.contract.js';
 import { describeQueueContract } from './queue.contract.js';
+import { describeReportContract } from './reports.contract.js';
+import { describeSessionContract } from './sessions.contract.js';
 import { describeVisitContract } from './visits.contract.js';
 
 /**
- * The store ports' contract (STYLE.md: both implementations pass the same suite). It runs
+ * The store ports' contract (docs/adr/0001-layers-and-use-case-factories.md: both implementations pass the same suite). It runs
  * through `makeTransactor(handle.db, clock)` and the stores only, plus plain SQL to look at what was
  * written. One database per backend; each test makes its own departments, so tests do not
  * depend on each other or on their order.
@@ -39,5 +41,7 @@ export const describeStoreContract = (
     describeVisitContract(ctx);
     describeQueueContract(ctx);
     describeAccountContract(ctx);
+    describeReportContract(ctx);
+    describeSessionContract(ctx);
   });
 };

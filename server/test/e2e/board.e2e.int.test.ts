@@ -23,8 +23,8 @@ import {
 } from './support/web.js';
 
 /**
- * The waiting room's board (`/board/:boardId`, UI.md) on a 1920×1080 TV in Chromium,
- * against a real server on Postgres and Redis, found by UI.md's accessible names only:
+ * The waiting room's board (`/board/:boardId`, docs/screens.md) on a 1920×1080 TV in Chromium,
+ * against a real server on Postgres and Redis, found by docs/screens.md's accessible names only:
  * a call is on screen within 1 s and said once, in the board's language; quick calls are
  * said in order, none cut off; a restarted server shows Reconnecting, then what happened
  * while it was down. The page's speech engine is a recorder (board-kit.ts).

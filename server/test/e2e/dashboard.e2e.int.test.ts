@@ -19,7 +19,7 @@ import {
 /**
  * Staff screens end to end (issue 9): sign-in, the doctor's live dashboard, reception's
  * check-in, a conflict between two doctors, the idle sign-out. Each person has their own
- * browser context; only UI.md's accessible names are used.
+ * browser context; only docs/screens.md's accessible names are used.
  */
 let web: WebApp;
 let browser: Browser;

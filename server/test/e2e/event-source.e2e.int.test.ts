@@ -16,7 +16,7 @@ import { freshPostgres, type TestDatabase } from '../support/postgres.js';
 
 /**
  * End to end: a real browser EventSource (headless Debian Chromium driven by playwright-core,
- * see STACK.md) follows a department stream with a stream ticket, receives live events, and
+ * see docs/testing.md) follows a department stream with a stream ticket, receives live events, and
  * resumes after a disconnect — both the way our web client must do it (`?lastEventId=` plus a
  * new ticket) and through the browser's own automatic reconnect with `Last-Event-ID`.
  *

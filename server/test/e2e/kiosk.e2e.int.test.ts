@@ -19,8 +19,8 @@ import {
 } from './support/web.js';
 
 /**
- * The check-in kiosk (`/kiosk`, UI.md) in Chromium against a real server on Postgres and
- * Redis, driven only by UI.md's accessible names: pairing from the link, a check-in whose
+ * The check-in kiosk (`/kiosk`, docs/screens.md) in Chromium against a real server on Postgres and
+ * Redis, driven only by docs/screens.md's accessible names: pairing from the link, a check-in whose
  * QR code opens that visit's ticket page, a lost request retried into exactly one visit,
  * French, paper tickets, revocation; axe on every screen; screenshots for the README.
  */

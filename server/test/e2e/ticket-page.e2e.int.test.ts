@@ -12,7 +12,7 @@ import {
 } from './support/web.js';
 
 /**
- * The patient's ticket page (`/t/:publicToken`, UI.md) on a 360 px phone, in Chromium,
+ * The patient's ticket page (`/t/:publicToken`, docs/screens.md) on a 360 px phone, in Chromium,
  * against a real server on Postgres and Redis: the position changes live as others are
  * called, then the room alert appears when this patient is called.
  */

@@ -22,7 +22,7 @@ import {
 } from '../support/http-cases.js';
 
 /**
- * Who may call what (API.md; SPEC "Security"): roles, department scope, device credentials,
+ * Who may call what (docs/api.md; SPEC "Security"): roles, department scope, device credentials,
  * and credentials that must not work. Every case that should succeed is given a state in
  * which it can, and so is every case that should be refused: a missing check then shows
  * as a success, not as some other error.
@@ -133,7 +133,7 @@ const actors: Actor[] = [
 ];
 
 // ---------------------------------------------------------------------------------------
-// The route table (API.md "who" columns).
+// The route table (docs/api.md "who" columns).
 
 interface Prepared {
   url: string;
@@ -263,7 +263,7 @@ const table: AccessEntry[] = [
     success: 200,
     prepare: at('/api/v1/auth/login', { username: 'acc-doctor-a', password: TEST_PASSWORD }),
   },
-  // Cookie + CSRF, whatever bearer comes along (API.md Auth).
+  // Cookie + CSRF, whatever bearer comes along (docs/api.md Auth).
   {
     route: 'POST /api/v1/auth/refresh',
     allowed: [...STAFF, 'kiosk', 'board'],
@@ -380,6 +380,31 @@ const table: AccessEntry[] = [
     allowed: ADMIN,
     success: 200,
     prepare: at('/api/v1/admin/audit?limit=5'),
+  },
+  {
+    route: 'GET /api/v1/reports/daily',
+    allowed: ['admin', 'reception'],
+    scoped: true,
+    success: 200,
+    prepare: async () => ({
+      url: `/api/v1/reports/daily?departmentId=${f.depA.id}&from=2026-01-01&to=2026-01-31`,
+    }),
+  },
+  {
+    route: 'GET /api/v1/admin/users/:id/sessions',
+    allowed: ADMIN,
+    success: 200,
+    prepare: async () => ({ url: `/api/v1/admin/users/${f.ids.user}/sessions` }),
+  },
+  {
+    route: 'DELETE /api/v1/admin/sessions/:id',
+    allowed: ADMIN,
+    success: 204,
+    // A fresh login to end: its id is the family id, the `sid` of its access tokens.
+    prepare: async () => {
+      const token = await login((await newUser([f.depX.id])).username);
+      return { url: `/api/v1/admin/sessions/${String(decode(token).sid)}` };
+    },
   },
   ...adminCrud(
     'departments',
@@ -633,7 +658,7 @@ describe('access', () => {
     });
   });
 
-  describe('stream tickets (API.md Credentials)', () => {
+  describe('stream tickets (docs/api.md Credentials)', () => {
     const issue = async (token: string): Promise<string> => {
       const res = await t.app.inject({
         method: 'POST',
@@ -645,7 +670,7 @@ describe('access', () => {
       return res.json<{ ticket: string }>().ticket;
     };
 
-    it('POST /stream-tickets with no body at all is a 201 (API.md: "no body, or {}")', async () => {
+    it('POST /stream-tickets with no body at all is a 201 (docs/api.md: "no body, or {}")', async () => {
       const injected = await t.app.inject({
         method: 'POST',
         url: '/api/v1/stream-tickets',

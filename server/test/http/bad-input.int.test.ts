@@ -24,7 +24,7 @@ import {
 /**
  * SPEC "Security": bad input never yields a 500, every error is a problem document with a
  * stable code, and a refused request changes nothing. One battery per route that takes
- * input (API.md), each checked against a fingerprint of the database taken before and after.
+ * input (docs/api.md), each checked against a fingerprint of the database taken before and after.
  */
 let db: TestDatabase;
 let t: TestApp;
@@ -42,6 +42,8 @@ interface Fixtures {
   boardId: string;
   /** What the DELETE batteries aim at: one that got through would disturb no other case. */
   spare: { depId: string; roomId: string; userId: string; kioskId: string; boardId: string };
+  /** A login (session family id) that only the DELETE session battery aims at. */
+  spareSessionId: string;
   visits: Record<'waiting' | 'called' | 'inConsultation' | 'noShow', VisitBody>;
 }
 let f: Fixtures;
@@ -88,6 +90,18 @@ beforeAll(async () => {
     kioskId: createdId(await device('kiosks'), 'kiosk'),
     boardId: createdId(await device('boards'), 'board'),
   };
+  const sessionUser = (await user({})) as { user: { username: string } };
+  const login = await t.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/login',
+    payload: { username: sessionUser.user.username, password: TEST_PASSWORD },
+  });
+  const accessToken = login.json<{ accessToken: string }>().accessToken;
+  f.spareSessionId = (
+    JSON.parse(Buffer.from(accessToken.split('.')[1] ?? '', 'base64url').toString()) as {
+      sid: string;
+    }
+  ).sid;
   f.visits = {
     waiting: await visitIn(t, f.admin, f.depA, 'WAITING', 'Bad Input Patient'),
     called: await visitIn(t, f.admin, f.depA, 'CALLED'),
@@ -311,6 +325,21 @@ const table: RouteEntry[] = [
       'an unknown filter': 'patientName=Awa',
     },
   },
+  {
+    route: 'GET /api/v1/reports/daily',
+    queries: {
+      'no from and to': 'departmentId=' + '00000000-0000-4000-8000-000000000000',
+      'from=yesterday': 'from=yesterday&to=2026-01-01',
+      'from after to': 'from=2026-02-01&to=2026-01-01',
+      '367 days': 'from=2026-01-01&to=2027-01-02',
+      'a month 13': 'from=2026-13-01&to=2026-13-02',
+      'from given twice': 'from=2026-01-01&from=2026-01-02&to=2026-01-03',
+      'departmentId=not-a-uuid': 'departmentId=not-a-uuid&from=2026-01-01&to=2026-01-02',
+      'an unknown filter': 'from=2026-01-01&to=2026-01-02&patientName=Awa',
+    },
+  },
+  { route: 'GET /api/v1/admin/users/:id/sessions', params: [() => f.userId] },
+  { route: 'DELETE /api/v1/admin/sessions/:id', params: [() => f.spareSessionId] },
   { route: 'GET /api/v1/admin/departments', list: true },
   {
     route: 'POST /api/v1/admin/departments',
@@ -639,7 +668,7 @@ describe('bad input', () => {
     });
   });
 
-  it('malformed and empty JSON bodies are validation errors that name the body (API.md: validation errors add errors)', async () => {
+  it('malformed and empty JSON bodies are validation errors that name the body (docs/api.md: validation errors add errors)', async () => {
     for (const payload of ['{bad', '']) {
       const res = await t.app.inject({
         method: 'POST',

@@ -1,6 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, createDepartment, startTestApp, type TestApp } from '../support/app.js';
+import {
+  bearer,
+  checkIn,
+  createDepartment,
+  startTestApp,
+  TEST_PASSWORD,
+  type TestApp,
+} from '../support/app.js';
 import { freshPostgres, type TestDatabase } from '../support/postgres.js';
 import { connectSse } from '../support/sse-client.js';
 
@@ -22,6 +29,19 @@ afterAll(async () => {
   await t.close();
   await db.drop();
 });
+
+/** Fails with `label` instead of hanging until the test times out. */
+const within = async <T>(promise: Promise<T>, ms: number, label: string): Promise<T> => {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${label}: not within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+};
 
 const adminCall = (method: 'PATCH' | 'DELETE' | 'POST', url: string, payload?: object) =>
   t.app.inject({ method, url, headers: bearer(admin), ...(payload && { payload }) });
@@ -69,5 +89,61 @@ describe('stream heartbeats and revocation', () => {
     await sse.ended;
     const again = await connectSse(`${base}/api/v1/boards/${board.id}/events`, bearer(token));
     expect(again.status).toBe(401);
+  });
+
+  it("ends the streams of a session an admin revokes — by header and by ticket — and not the user's other session", async () => {
+    const dep = await createDepartment(t, 'REVS');
+    const revoked = await t.tokenFor({
+      username: 'rev-sessions',
+      role: 'reception',
+      departmentIds: [dep.id],
+    });
+    const login = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/auth/login',
+      payload: { username: 'rev-sessions', password: TEST_PASSWORD },
+    });
+    const kept = login.json<{ accessToken: string }>().accessToken;
+    const sid = (jwt: string): string =>
+      (JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString()) as { sid: string })
+        .sid;
+    const ticket = async (token: string): Promise<string> =>
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: '/api/v1/stream-tickets',
+          headers: bearer(token),
+          payload: {},
+        })
+      ).json<{ ticket: string }>().ticket;
+
+    const url = `${base}/api/v1/departments/${dep.id}/events`;
+    const byHeader = await connectSse(url, bearer(revoked));
+    const byTicket = await connectSse(`${url}?ticket=${await ticket(revoked)}`);
+    const unusedTicket = await ticket(revoked);
+    const other = await connectSse(url, bearer(kept));
+    for (const stream of [byHeader, byTicket, other]) {
+      expect(stream.status).toBe(200);
+      await stream.until((f) => f.some((x) => x.event === 'snapshot'));
+    }
+    let otherEnded = false;
+    void other.ended.then(() => {
+      otherEnded = true;
+    });
+
+    expect((await adminCall('DELETE', `/api/v1/admin/sessions/${sid(revoked)}`)).statusCode).toBe(
+      204,
+    );
+    // Heartbeats every 150 ms; one credential check answers for 5 s.
+    await within(byHeader.ended, 10_000, 'the stream opened with the header');
+    await within(byTicket.ended, 10_000, 'the stream opened with a ticket');
+    // A ticket the revoked session obtained earlier no longer opens anything.
+    expect((await connectSse(`${url}?ticket=${unusedTicket}`)).status).toBe(401);
+    // The same user's other login still streams live.
+    expect(otherEnded).toBe(false);
+    await checkIn(t, admin, dep.id);
+    await other.until((f) => f.some((x) => x.event === 'visit.checked_in'));
+    expect(otherEnded).toBe(false);
+    other.close();
   });
 });

@@ -1,6 +1,7 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { runTs } from '../support/process.js';
+import { runTs, serverDir } from '../support/process.js';
 
 /** Production refuses an insecure configuration; development warns. */
 const production = {
@@ -36,6 +37,16 @@ describe('configuration', () => {
     const { warnings, config } = loadConfig({ NODE_ENV: 'development' });
     expect(warnings.join('\n')).toMatch(/JWT_SECRET is not set/);
     expect(config.jwtSecret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('reads DATA_DIR from the repository root, wherever the command runs (issue 13)', () => {
+    // npm start runs at the root, npm run admin:create in server/: one ./data for both.
+    const root = path.resolve(serverDir, '..');
+    expect(loadConfig({}).config.dataDir).toBe(path.join(root, 'data'));
+    expect(loadConfig({ DATA_DIR: 'elsewhere/x' }).config.dataDir).toBe(
+      path.join(root, 'elsewhere/x'),
+    );
+    expect(loadConfig({ DATA_DIR: '/var/lib/mq' }).config.dataDir).toBe('/var/lib/mq');
   });
 
   it('rejects an unknown time zone naming the variable', () => {

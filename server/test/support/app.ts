@@ -25,17 +25,41 @@ export const testConfig = (overrides: NodeJS.ProcessEnv = {}): Config =>
   }).config;
 
 /** A clock tests can move. */
-export const manualClock = (
-  start = new Date(),
-): Clock & { set(d: Date): void; advance(ms: number): void } => {
+export type ManualClock = Clock & { set(d: Date): void; advance(ms: number): void };
+
+/**
+ * A clock that moves only when told; moments waited for (`wakeAt`) fire, in time order, as
+ * `set` or `advance` passes them — as the wall clock's timers would.
+ */
+export const manualClock = (start = new Date()): ManualClock => {
   let now = start;
+  let waits: { at: number; wake: () => void }[] = [];
+  const fireDue = (): void => {
+    for (;;) {
+      const due = waits.filter((w) => w.at <= now.getTime()).sort((a, b) => a.at - b.at)[0];
+      if (due === undefined) return;
+      waits = waits.filter((w) => w !== due);
+      due.wake();
+    }
+  };
   return {
     now: () => now,
+    wakeAt: (at, wake) => {
+      const w = { at: at.getTime(), wake };
+      waits.push(w);
+      // A moment already reached fires soon, not inside the caller's own call.
+      if (w.at <= now.getTime()) queueMicrotask(fireDue);
+      return () => {
+        waits = waits.filter((x) => x !== w);
+      };
+    },
     set: (d) => {
       now = d;
+      fireDue();
     },
     advance: (ms) => {
       now = new Date(now.getTime() + ms);
+      fireDue();
     },
   };
 };

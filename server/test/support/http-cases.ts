@@ -40,7 +40,7 @@ const aString: unknown = expect.any(String);
 const leaks = [/\n\s+at /, /SELECT/, /INSERT/, /node_modules/, /Error:/];
 
 /**
- * Asserts an RFC 9457 problem response (API.md, Errors) with the given status and, when
+ * Asserts an RFC 9457 problem response (docs/api.md, Errors) with the given status and, when
  * given, code; returns the body.
  */
 /** What the assertions read of a response: `inject()`'s, or one adapted from `fetch`. */

@@ -3,11 +3,12 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import { openPostgres } from '../../src/infrastructure/postgres/pg-database.js';
 import type { DatabaseHandle } from '../../src/infrastructure/postgres/pg-database.js';
+import { databaseUrlFrom, NOTHING_TO_TEST_ON } from './test-services.js';
 
 /**
  * Integration tests run on a real Postgres: the one named by TEST_DATABASE_URL (what
- * .ci/run sets), else DATABASE_URL, else the local default of these machines. Testcontainers
- * is the laptop path when none answers (see docs/testing.md); CI never needs Docker.
+ * .ci/run sets), else DATABASE_URL; without either, test/global-setup.ts starts one with
+ * Testcontainers and sets TEST_DATABASE_URL to it (support/test-services.ts decides).
  *
  * globalSetup migrates one template database per run; each test file gets its own
  * database cloned from it (CREATE DATABASE … TEMPLATE, ~100 ms) and drops it afterwards.
@@ -15,10 +16,12 @@ import type { DatabaseHandle } from '../../src/infrastructure/postgres/pg-databa
 /** This run's template and clone names (see test/global-setup.ts). */
 const runPrefix = (): string => `mediqueue_test_${inject('testRunId')}`;
 
-export const adminUrl = (): string =>
-  process.env.TEST_DATABASE_URL ??
-  process.env.DATABASE_URL ??
-  'postgres://postgres@127.0.0.1:5432/postgres';
+export const adminUrl = (): string => {
+  const url = databaseUrlFrom(process.env);
+  // Unreachable after global-setup, which stops the run without a URL or containers.
+  if (url === undefined) throw new Error(NOTHING_TO_TEST_ON);
+  return url;
+};
 
 export const urlFor = (database: string): string => {
   const url = new URL(adminUrl());

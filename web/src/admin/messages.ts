@@ -1,11 +1,6 @@
 import type { Namespace } from '../shared/i18n/messages';
+import { en } from './messages.en';
+import { fr } from './messages.fr';
 
-const en = {
-  title: 'Admin',
-} as const;
-
-const fr = {
-  title: 'Admin',
-};
-
+/** The `admin` namespace: English and French, kept in step by their types. */
 export const admin: Namespace<typeof en> = { en, fr };

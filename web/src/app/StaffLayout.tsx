@@ -1,3 +1,4 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { IdleWarning } from '../shared/auth/IdleWarning';
@@ -11,6 +12,16 @@ import { useIdleLogout } from '../shared/auth/use-idle-logout';
  */
 export const StaffLayout = () => {
   const [session] = useState(makeStaffSession);
+  const queryClient = useQueryClient();
+  // Signed out (by the button, idle or a revoked session): nothing the last person saw —
+  // patients' names included — stays in this tab's memory for the next one.
+  useEffect(
+    () =>
+      session.subscribe(() => {
+        if (session.state().kind === 'signed-out') queryClient.clear();
+      }),
+    [session, queryClient],
+  );
   return (
     <SessionProvider session={session}>
       <IdleGuard session={session} />

@@ -31,7 +31,7 @@ const screen = (
   ErrorBoundary: CrashScreen,
 });
 
-/** UI.md's routes. The server answers index.html for each, so deep links survive a reload. */
+/** docs/screens.md's routes. The server answers index.html for each, so deep links survive a reload. */
 export const routes: RouteObject[] = [
   { path: '/', Component: Home, ErrorBoundary: CrashScreen },
   {

@@ -12,7 +12,7 @@ import { LiveBoard } from './LiveBoard';
 import styles from './board.module.css';
 
 /**
- * `/board/:boardId` — the waiting room's TV (UI.md, "Board"). Unpaired: the setup screen.
+ * `/board/:boardId` — the waiting room's TV (docs/screens.md, "Board"). Unpaired: the setup screen.
  * Paired: the board's own settings, then its live stream. A revoked token (401) returns
  * it to setup.
  */

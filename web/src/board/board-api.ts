@@ -26,7 +26,7 @@ export const useCurrentDevice = (api: Api, token: string) =>
   });
 
 /**
- * The board's stream (API.md): a fresh stream ticket per connection, and no resume — board
+ * The board's stream (docs/api.md): a fresh stream ticket per connection, and no resume — board
  * event ids are opaque, and every connection starts with a full snapshot. Every payload is
  * parsed with the server's own contract; a 401 on the ticket request means the board was
  * revoked.

@@ -4,7 +4,7 @@ import { useLocation } from 'react-router';
 import { storedLanguage } from '../shared/i18n/language';
 import { isLanguage, type Language } from '../shared/i18n/messages';
 
-/** A board's own remembered choice, apart from the device-wide one (UI.md). */
+/** A board's own remembered choice, apart from the device-wide one (docs/screens.md). */
 export const BOARD_LANGUAGE_KEY = 'mq.lang.board';
 
 /**

@@ -17,7 +17,7 @@ interface CheckInRequest {
 }
 
 /**
- * Reception's **Check in patient** (UI.md): a walk-in, possibly an emergency, into the
+ * Reception's **Check in patient** (docs/screens.md): a walk-in, possibly an emergency, into the
  * department chosen above. A retry after a network failure sends the same
  * Idempotency-Key, so one click never makes two tickets.
  */

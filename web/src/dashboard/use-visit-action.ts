@@ -45,7 +45,7 @@ const paths = {
 
 /**
  * One action on one visit, carrying the version the screen showed. A 409 means someone
- * else changed the visit first: the notice says so (UI.md: "changed by someone else") and
+ * else changed the visit first: the notice says so (docs/screens.md: "changed by someone else") and
  * the queue is fetched again — never a silent failure.
  */
 export const useVisitAction = (departmentId: string, onNotice: (notice: Notice) => void) => {

@@ -6,11 +6,11 @@ import type { CheckInRequest } from './use-check-in';
 import styles from './check-in-form.module.css';
 import kiosk from './kiosk.module.css';
 
-/** The server's limit for `patient.displayName` (API.md). */
+/** The server's limit for `patient.displayName` (docs/api.md). */
 const NAME_MAX = 80;
 
 /**
- * After a department is chosen (UI.md): **Your name (optional)**, **I need priority
+ * After a department is chosen (docs/screens.md): **Your name (optional)**, **I need priority
  * assistance**, **Get my ticket**. The fields stay locked while the ticket is on its way,
  * so a retried request always carries what the patient saw.
  */
@@ -77,7 +77,7 @@ export const CheckInForm = ({
               onChange={(e) => setName(e.target.value)}
             />
           </div>
-          {/* The whole box is the touch target; the name is the label text alone (UI.md
+          {/* The whole box is the touch target; the name is the label text alone (docs/screens.md
               fixes it exactly), the example is its description. */}
           <label className={styles.check}>
             <input

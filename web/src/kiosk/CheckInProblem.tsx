@@ -5,7 +5,7 @@ import styles from './kiosk.module.css';
 
 /**
  * What went wrong with a check-in, in plain words, in an element with `role="alert"`
- * (UI.md). While the kiosk is still asking again it says so and that only one ticket
+ * (docs/screens.md). While the kiosk is still asking again it says so and that only one ticket
  * will come; once it stops, what the patient can do.
  */
 export const CheckInProblem = ({

@@ -2,7 +2,7 @@ import { useTranslation } from 'react-i18next';
 import type { Department } from '../shared/api/types';
 import styles from './kiosk.module.css';
 
-/** The start screen (UI.md): one large button per department, named by its name. */
+/** The start screen (docs/screens.md): one large button per department, named by its name. */
 export const DepartmentChoice = ({
   departments,
   onChoose,

@@ -9,7 +9,7 @@ import {
 import { patient, renderKiosk } from './testing/render-kiosk';
 
 /**
- * The kiosk from "Get my ticket" on (UI.md "Kiosk"): submitting, a lost request retried
+ * The kiosk from "Get my ticket" on (docs/screens.md "Kiosk"): submitting, a lost request retried
  * with the same Idempotency-Key (one ticket), problems in plain words, the ticket with
  * its QR code, Done and the 30 s idle reset, and a revoked token.
  */

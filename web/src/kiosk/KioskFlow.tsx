@@ -107,7 +107,7 @@ export const KioskFlow = ({
     );
   }
 
-  // With one department the start screen is its form (UI.md allows skipping the choice).
+  // With one department the start screen is its form (docs/screens.md allows skipping the choice).
   const only = list.length === 1 ? list[0] : undefined;
   const chosen = step.kind === 'form' ? list.find((d) => d.id === step.departmentId) : only;
   return (

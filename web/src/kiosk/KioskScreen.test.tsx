@@ -4,7 +4,7 @@ import { department, fakeKioskServer, KIOSK_TOKEN } from './testing/fake-kiosk-s
 import { patient, renderKiosk } from './testing/render-kiosk';
 
 /**
- * The kiosk before a check-in (UI.md "Kiosk"): setup, the start screen, the form. Found
+ * The kiosk before a check-in (docs/screens.md "Kiosk"): setup, the start screen, the form. Found
  * by role and accessible name, as a patient or a screen reader finds them.
  */
 const cardiology = department('CARD', 'Cardiology');

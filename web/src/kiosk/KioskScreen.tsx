@@ -3,7 +3,7 @@ import { PairingForm } from '../shared/ui/PairingForm';
 import { KioskFlow } from './KioskFlow';
 
 /**
- * `/kiosk` — the patients' check-in screen (UI.md "Kiosk"). Unpaired (or revoked) it
+ * `/kiosk` — the patients' check-in screen (docs/screens.md "Kiosk"). Unpaired (or revoked) it
  * shows the setup form; paired from `#pair=<mqk_…>` or a typed code, the check-in flow.
  */
 export const KioskScreen = () => {

@@ -3,11 +3,11 @@ import type { Api } from '../shared/api/client';
 import type { Visit } from '../shared/api/types';
 import { usePrintOnce } from './print-setting';
 import { QueuePlace } from './QueuePlace';
-import { TicketQrCode } from './TicketQrCode';
+import { QrCode } from '../shared/ui/QrCode';
 import styles from './ticket-result.module.css';
 
 /**
- * The result (UI.md): a heading with the ticket, the largest thing on screen; position
+ * The result (docs/screens.md): a heading with the ticket, the largest thing on screen; position
  * and estimated wait; a QR code of the patient's own ticket page; **Done**. On paper
  * (`@media print`) only the department, the ticket, the time and the QR code remain.
  */
@@ -41,7 +41,7 @@ export const TicketResult = ({
       </h1>
       <p className={styles.time}>{t('ticket.checkedInAt', { time: checkedInAt })}</p>
       <div className={styles.qr}>
-        <TicketQrCode text={ticketPage} label={t('ticket.qrCode')} className={styles.qrCode} />
+        <QrCode text={ticketPage} label={t('ticket.qrCode')} className={styles.qrCode} />
         <p className={`${styles.note} ${styles.screenOnly}`}>{t('ticket.scan')}</p>
       </div>
       <div className={`${styles.next} ${styles.screenOnly}`}>

@@ -2,7 +2,7 @@ import type { Namespace } from '../shared/i18n/messages';
 
 /**
  * Words for a patient standing at an unattended screen: short sentences, no jargon, one
- * thing to do at a time. The names UI.md fixes (`name`, `priority`, `submit`, `done`,
+ * thing to do at a time. The names docs/screens.md fixes (`name`, `priority`, `submit`, `done`,
  * `qrCode`) are what outside tests find controls by: keep them exact.
  */
 const en = {

@@ -2,7 +2,7 @@ import { ApiProblem, NetworkError } from '../shared/api/problem';
 
 /**
  * When the kiosk asks the server again. A check-in carries an Idempotency-Key, so asking
- * again with the same key can never make a second ticket (API.md): the server either
+ * again with the same key can never make a second ticket (docs/api.md): the server either
  * replays the first answer or makes the one ticket it has not made yet.
  */
 

@@ -1,6 +1,6 @@
 import { useEffect, useEffectEvent } from 'react';
 
-/** UI.md: the kiosk returns to its start after 30 s without a touch. */
+/** docs/screens.md: the kiosk returns to its start after 30 s without a touch. */
 export const IDLE_RESET_MS = 30_000;
 
 /**

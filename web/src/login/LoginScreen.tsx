@@ -17,7 +17,7 @@ const destination = (next: string | null, user: StaffUser): string =>
       ? '/admin'
       : '/dashboard';
 
-/** `/login` (UI.md): **Username**, **Password**, **Sign in**; failures in role="alert". */
+/** `/login` (docs/screens.md): **Username**, **Password**, **Sign in**; failures in role="alert". */
 export const LoginScreen = () => {
   const { t, i18n } = useTranslation('login');
   const session = useStaffSession();

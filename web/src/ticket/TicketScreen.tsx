@@ -7,7 +7,7 @@ import { useTicket } from './ticket-api';
 import styles from './ticket.module.css';
 
 /**
- * `/t/:publicToken` — the patient's own phone, from the kiosk's QR code (UI.md): the
+ * `/t/:publicToken` — the patient's own phone, from the kiosk's QR code (docs/screens.md): the
  * ticket as the largest thing on screen, the position and the estimated wait, live; when
  * called, an alert naming the room; a final state said plainly.
  */

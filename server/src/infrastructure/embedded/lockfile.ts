@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 
 /**
  * PGlite takes no lock of its own, and two processes on one data directory corrupt it
- * (STACK.md). The lockfile holds the owner's pid; a pid that no longer runs means the owner
+ * (docs/adr/0004-pglite-dialect.md). The lockfile holds the owner's pid; a pid that no longer runs means the owner
  * died without closing, and the lock is stale.
  */
 
@@ -32,6 +32,17 @@ const readPid = (file: string): number | undefined => {
   }
 };
 
+/** The data directory is held by another live process (a server, or another command). */
+export class DataDirBusyError extends Error {
+  override readonly name = 'DataDirBusyError';
+  constructor(
+    readonly dir: string,
+    readonly pid: number,
+  ) {
+    super(`another MediQue process is using ${dir} (pid ${pid})`);
+  }
+}
+
 /** Takes `file` for this process or throws at once; returns the release function. */
 export const acquireLockfile = (file: string, dir: string, logger?: Logger): (() => void) => {
   const lockPath = path.resolve(file);
@@ -55,7 +66,7 @@ export const acquireLockfile = (file: string, dir: string, logger?: Logger): (()
       throw new Error(`MediQue is already using ${dir} in this process (pid ${pid})`);
     }
     if (pid !== undefined && pid !== process.pid && isAlive(pid)) {
-      throw new Error(`another MediQue process is using ${dir} (pid ${pid})`);
+      throw new DataDirBusyError(dir, pid);
     }
     logger?.warn({ lockfile: lockPath, pid }, 'taking over a stale lockfile');
     fs.rmSync(lockPath, { force: true });

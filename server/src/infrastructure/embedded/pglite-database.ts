@@ -22,6 +22,12 @@ export interface PgliteHandle extends DatabaseHandle {
   dumpDataDir(): Promise<Blob>;
 }
 
+/** Where a data directory keeps the database and its lockfile (backup and restore too). */
+export const embeddedPaths = (dataDir: string) => ({
+  pgdata: path.join(dataDir, 'pgdata'),
+  lockfile: path.join(dataDir, 'mediqueue.lock'),
+});
+
 /**
  * The embedded database. A fresh data directory takes 3–16 s to initialise (WASM initdb,
  * depending on the machine), reopening an existing one well under a second.
@@ -31,13 +37,13 @@ export const openPglite = async (options: PgliteOptions): Promise<PgliteHandle> 
   let releaseLock = () => {};
   if (dataDir !== null) {
     fs.mkdirSync(dataDir, { recursive: true });
-    releaseLock = acquireLockfile(path.join(dataDir, 'mediqueue.lock'), dataDir, logger);
+    releaseLock = acquireLockfile(embeddedPaths(dataDir).lockfile, dataDir, logger);
   }
   const startedAt = performance.now();
   let pglite: PGlite;
   try {
     pglite = await PGlite.create({
-      ...(dataDir !== null ? { dataDir: path.join(dataDir, 'pgdata') } : {}),
+      ...(dataDir !== null ? { dataDir: embeddedPaths(dataDir).pgdata } : {}),
       ...(options.loadDataDir !== undefined ? { loadDataDir: options.loadDataDir } : {}),
       parsers: PGLITE_PARSERS,
     });

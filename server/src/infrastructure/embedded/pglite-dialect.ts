@@ -23,7 +23,7 @@ export const PGLITE_PARSERS = {
 
 /**
  * A promise-chain lock, FIFO. PGlite is one session: without it two Kysely transactions
- * interleave their statements inside one BEGIN, and `FOR UPDATE` locks nothing (STACK.md:
+ * interleave their statements inside one BEGIN, and `FOR UPDATE` locks nothing (docs/adr/0004-pglite-dialect.md:
  * kysely-pglite 0.6.1 loses updates that way).
  */
 class Lock {

@@ -1,14 +1,22 @@
-import type { EventBus, EventPublisher } from '../../application/ports.js';
+import type {
+  ControlBus,
+  ControlMessage,
+  ControlPublisher,
+  EventBus,
+  EventPublisher,
+} from '../../application/ports.js';
 import type { VisitEvent } from '../../domain/events.js';
 
 type Listener = (event: VisitEvent) => void;
 
 /**
- * The embedded mode's bus: committed events go straight to this process's followers. With
- * Redis, pub/sub plays this part across instances; the event table stays the record.
+ * The embedded mode's bus: committed events and control changes go straight to this
+ * process's followers. With Redis, pub/sub plays this part across instances; the event
+ * table stays the record.
  */
-export const makeInProcessBus = (): EventPublisher & EventBus => {
+export const makeInProcessBus = (): EventPublisher & EventBus & ControlPublisher & ControlBus => {
   const byDepartment = new Map<string, Set<Listener>>();
+  const controlListeners: ((m: ControlMessage) => void)[] = [];
   return {
     publish: (events) => {
       for (const event of events) {
@@ -26,6 +34,13 @@ export const makeInProcessBus = (): EventPublisher & EventBus => {
     },
     onReconnect: () => {
       // An in-process bus never disconnects.
+    },
+    connected: () => true,
+    announce: (m) => {
+      for (const listener of controlListeners) listener(m);
+    },
+    onControl: (listener) => {
+      controlListeners.push(listener);
     },
   };
 };

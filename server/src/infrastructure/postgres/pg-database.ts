@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import { namedStatementPool } from './prepared-statements.js';
 import type { Database } from './schema.js';
 
 export interface DatabaseHandle {
@@ -26,9 +27,14 @@ const types = {
 
 export interface PgOptions {
   readonly connectionString: string;
-  /** A hot counter row favours a small pool (STACK.md: 4–8 beats 16). */
+  /** A hot counter row favours a small pool (docs/adr/0002-one-statement-check-in.md: 4–8 beats 16). */
   readonly poolSize?: number;
   readonly statementTimeoutMs?: number;
+  /**
+   * Hot statements as named prepared statements (default on); off for a connection pooler
+   * that cannot keep them across transactions (prepared-statements.ts).
+   */
+  readonly preparedStatements?: boolean;
   readonly logger?: Logger;
 }
 
@@ -44,7 +50,11 @@ export const openPostgres = (options: PgOptions): DatabaseHandle => {
   });
   // An idle client that loses its connection emits here; unhandled it would crash the process.
   pool.on('error', (err) => options.logger?.error({ err }, 'postgres pool client error'));
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({
+      pool: options.preparedStatements === false ? pool : namedStatementPool(pool),
+    }),
+  });
   return {
     kind: 'postgres',
     db,

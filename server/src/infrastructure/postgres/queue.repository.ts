@@ -1,63 +1,107 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { QueueReader } from '../../application/ports.js';
+import {
+  byQueuedAt,
+  recentCalls,
+  SERVICE_WINDOW,
+  serviceMinutes,
+  waitMinutes,
+} from '../../domain/queue-figures.js';
 import type { Database } from './schema.js';
 import { toVisit } from './visit.mapper.js';
 
-/** How many recent consultations the rolling service-time median looks at. */
-const SERVICE_WINDOW = 20;
-/** How many recent calls a board shows. */
-const RECENT_CALLS = 6;
+const date = (v: Date | string): Date => (v instanceof Date ? v : new Date(v));
 
-export const makeQueueReader = (db: Kysely<Database>): QueueReader => ({
-  snapshot: async (departmentId, serviceDay) => {
-    const counter = await db
-      .selectFrom('department_counters')
-      .select(['last_event_id', 'priority_streak'])
-      .where('department_id', '=', departmentId)
+/**
+ * The department's queue as stored: four indexed reads. Minutes, orders and the recent
+ * calls are derived in `domain/queue-figures.ts`, the same functions the live views use,
+ * so a snapshot and a view kept from events agree to the last tie.
+ */
+export const makeQueueReader = (db: Kysely<Database>): QueueReader => {
+  const head = (departmentId: string) =>
+    db
+      .selectFrom('department_counters as c')
+      .select((eb) => [
+        'c.last_event_id',
+        'c.priority_streak',
+        eb
+          .selectFrom('visit_events as e')
+          .select('e.service_day')
+          .whereRef('e.department_id', '=', 'c.department_id')
+          .whereRef('e.event_id', '=', 'c.last_event_id')
+          .as('last_event_service_day'),
+      ])
+      .where('c.department_id', '=', departmentId)
       .executeTakeFirst();
-    const active = await db
-      .selectFrom('visits')
-      .selectAll()
-      .where('department_id', '=', departmentId)
-      .where((eb) =>
-        eb.or([
-          eb.and([eb('state', '=', 'WAITING'), eb('service_day', '=', serviceDay)]),
-          eb('state', 'in', ['CALLED', 'IN_CONSULTATION']),
-        ]),
-      )
-      .orderBy('queued_at')
-      .orderBy('seq')
-      .execute();
-    const waits = await sql<{ minutes: number }>`
-      SELECT (extract(epoch FROM called_at - checked_in_at) / 60)::float8 AS minutes
-      FROM visits
-      WHERE department_id = ${departmentId} AND service_day = ${serviceDay}::date
-        AND called_at IS NOT NULL`.execute(db);
-    const services = await sql<{ minutes: number }>`
-      SELECT (extract(epoch FROM ended_at - started_at) / 60)::float8 AS minutes
-      FROM visits
-      WHERE department_id = ${departmentId} AND state = 'COMPLETED' AND started_at IS NOT NULL
-      ORDER BY ended_at DESC
-      LIMIT ${SERVICE_WINDOW}`.execute(db);
-    const recent = await db
-      .selectFrom('visits')
-      .selectAll()
-      .where('department_id', '=', departmentId)
-      .where('service_day', '=', serviceDay)
-      .where('called_at', 'is not', null)
-      .orderBy('called_at', 'desc')
-      .limit(RECENT_CALLS)
-      .execute();
-    const visits = active.map(toVisit);
-    return {
-      lastEventId: counter?.last_event_id ?? 0,
-      priorityStreak: counter?.priority_streak ?? 0,
-      waiting: visits.filter((v) => v.state === 'WAITING'),
-      called: visits.filter((v) => v.state === 'CALLED'),
-      inConsultation: visits.filter((v) => v.state === 'IN_CONSULTATION'),
-      waitMinutesToday: waits.rows.map((r) => Number(r.minutes)),
-      recentServiceMinutes: services.rows.map((r) => Number(r.minutes)),
-      recentlyCalled: recent.map(toVisit),
-    };
-  },
-});
+
+  return {
+    counter: async (departmentId) => {
+      const row = await db
+        .selectFrom('department_counters')
+        .select(['last_event_id', 'priority_streak'])
+        .where('department_id', '=', departmentId)
+        .executeTakeFirst();
+      return { lastEventId: row?.last_event_id ?? 0, priorityStreak: row?.priority_streak ?? 0 };
+    },
+
+    snapshot: async (departmentId, serviceDay) => {
+      const counter = await head(departmentId);
+      const active = await db
+        .selectFrom('visits')
+        .selectAll()
+        .where('department_id', '=', departmentId)
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('state', '=', 'WAITING'), eb('service_day', '=', serviceDay)]),
+            eb('state', 'in', ['CALLED', 'IN_CONSULTATION']),
+          ]),
+        )
+        .execute();
+      const called = await db
+        .selectFrom('visits')
+        .select(['id', 'seq', 'ticket', 'room_id', 'checked_in_at', 'called_at'])
+        .where('department_id', '=', departmentId)
+        .where('service_day', '=', serviceDay)
+        .where('called_at', 'is not', null)
+        .execute();
+      const completed = await db
+        .selectFrom('visits')
+        .select(['id', 'started_at', 'ended_at'])
+        .where('department_id', '=', departmentId)
+        .where('state', '=', 'COMPLETED')
+        .where('started_at', 'is not', null)
+        .where('ended_at', 'is not', null)
+        .orderBy('ended_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(SERVICE_WINDOW)
+        .execute();
+      const visits = active.map(toVisit).sort(byQueuedAt);
+      const calledToday = called.map((r) => ({
+        id: r.id,
+        seq: r.seq,
+        ticket: r.ticket,
+        roomId: r.room_id,
+        checkedInAt: date(r.checked_in_at),
+        calledAt: r.called_at === null ? null : date(r.called_at),
+      }));
+      const recentlyCompleted = completed.map((r) => ({
+        id: r.id,
+        startedAt: date(r.started_at as Date | string),
+        endedAt: date(r.ended_at as Date | string),
+      }));
+      return {
+        lastEventId: counter?.last_event_id ?? 0,
+        lastEventServiceDay: counter?.last_event_service_day ?? null,
+        priorityStreak: counter?.priority_streak ?? 0,
+        waiting: visits.filter((v) => v.state === 'WAITING'),
+        called: visits.filter((v) => v.state === 'CALLED'),
+        inConsultation: visits.filter((v) => v.state === 'IN_CONSULTATION'),
+        calledToday,
+        recentlyCompleted,
+        waitMinutesToday: waitMinutes(calledToday),
+        recentServiceMinutes: serviceMinutes(recentlyCompleted),
+        recentlyCalled: recentCalls(calledToday),
+      };
+    },
+  };
+};

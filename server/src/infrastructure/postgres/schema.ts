@@ -134,15 +134,27 @@ export interface SessionsTable {
   token_hash: string;
   /** Stamped from the application clock (not the column default): sessions expire by it. */
   created_at: DefaultedTimestamp;
+  /** The family's login (its absolute lifetime counts from here), on every token of it. */
+  started_at: Timestamp;
+  /** Issued, then spent: the current token's is the family's last login or refresh. */
+  last_used_at: Timestamp;
   expires_at: Timestamp;
   rotated_at: Timestamp | null;
   revoked_at: Timestamp | null;
   ip: string | null;
+  user_agent: string | null;
 }
 
 export interface LoginFailuresTable {
   username: string;
   at: Timestamp;
+}
+
+export interface JobRunsTable {
+  job: string;
+  period: string;
+  started_at: Timestamp;
+  rows_touched: number | null;
 }
 
 export interface Database {
@@ -159,6 +171,7 @@ export interface Database {
   device_departments: DeviceDepartmentsTable;
   sessions: SessionsTable;
   login_failures: LoginFailuresTable;
+  job_runs: JobRunsTable;
 }
 
 export type VisitRow = Selectable<VisitsTable>;

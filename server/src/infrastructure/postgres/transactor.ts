@@ -5,7 +5,9 @@ import { makeCallQueueStore } from './call-queue.repository.js';
 import { makeDepartmentStore } from './department.repository.js';
 import { makeDeviceStore } from './device.repository.js';
 import { makeIdempotencyStore } from './idempotency.repository.js';
+import { makeHousekeeping, makeJobRuns } from './job.repository.js';
 import { makeQueueReader } from './queue.repository.js';
+import { makeReportReader } from './report.repository.js';
 import type { Database } from './schema.js';
 import { makeLoginThrottle, makeSessionStore } from './session.repository.js';
 import { makeUserStore } from './user.repository.js';
@@ -21,12 +23,15 @@ const storesOn = (db: Kysely<Database>, clock: Clock) => ({
   idempotency: makeIdempotencyStore(db),
   audit: makeAuditLog(db, clock),
   auditReader: makeAuditReader(db),
+  reports: makeReportReader(db),
   departments: makeDepartmentStore(db, clock),
   users: makeUserStore(db, clock),
   devices: makeDeviceStore(db, clock),
   queue: makeQueueReader(db),
   sessions: makeSessionStore(db, clock),
   loginThrottle: makeLoginThrottle(db),
+  jobRuns: makeJobRuns(db),
+  housekeeping: makeHousekeeping(db),
 });
 
 export type AllStores = ReturnType<typeof storesOn>;

@@ -1,3 +1,5 @@
+import type { Recorded } from '../../application/ports.js';
+import type { VisitEventType } from '../../domain/state-machine.js';
 import type { Priority, Visit, VisitState } from '../../domain/visit.js';
 import type { VisitRow } from './schema.js';
 
@@ -52,3 +54,24 @@ export const changedColumns = (v: Visit) => ({
   transferred_to_visit_id: v.transferredToVisitId,
   cancel_reason: v.cancelReason,
 });
+
+/** A written visit row and the event number it took → the visit and its event. */
+export const toRecorded = (
+  row: VisitRow,
+  eventId: number,
+  type: VisitEventType,
+  at: Date,
+): Recorded => {
+  const visit = toVisit(row);
+  return {
+    visit,
+    event: {
+      departmentId: visit.departmentId,
+      eventId,
+      type,
+      visit,
+      serviceDay: visit.serviceDay,
+      occurredAt: at,
+    },
+  };
+};

@@ -5,6 +5,8 @@ export const redisKeys = {
   /** Pub/sub channel per department. */
   departmentChannel: (departmentId: string) => `mq:events:${departmentId}`,
   departmentChannelPattern: /^mq:events:([0-9a-f-]{36})$/,
+  /** Pub/sub channel of control changes: revocations, department edits (ADR 11). */
+  controlChannel: 'mq:control',
   /** Idempotency claim / completed answer for (credential, key). */
   idempotency: (credential: string, key: string) => `mq:idem:${credential}:${key}`,
   /** Stream ticket → the actor it was issued to. */
@@ -14,9 +16,9 @@ export const redisKeys = {
 } as const;
 
 export const redisTtl = {
-  /** An in-flight claim lapses this long after a crashed instance took it (API.md: ≤ 15 s). */
+  /** An in-flight claim lapses this long after a crashed instance took it (docs/api.md: ≤ 15 s). */
   idempotencyLeaseMs: 15_000,
-  /** Completed answers are kept a day (API.md: keys are remembered ≥ 24 h; Postgres keeps them longer). */
+  /** Completed answers are kept a day (docs/api.md: keys are remembered ≥ 24 h; Postgres keeps them longer). */
   idempotencyResultMs: 24 * 60 * 60 * 1000,
   streamTicketSeconds: 30,
 } as const;

@@ -1,7 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { EventBus, EventPublisher } from '../../application/ports.js';
+import type {
+  ControlBus,
+  ControlMessage,
+  ControlPublisher,
+  EventBus,
+  EventPublisher,
+} from '../../application/ports.js';
 import type { VisitEvent } from '../../domain/events.js';
+import { decodeControl, encodeControl } from './control-message.js';
 import { decodeEvent, encodeEvent } from './event-message.js';
 import { redisKeys } from './keys.js';
 
@@ -10,9 +18,10 @@ type Listener = (event: VisitEvent) => void;
 /**
  * Redis pub/sub between instances. The publisher is a normal connection; the subscriber a
  * dedicated one (a subscribing connection can do nothing else). One channel subscription
- * per department with local followers, reference-counted. Publishing happens after
- * commit and never fails a request: the event table is the record, and a lost message is
- * a gap the feeds fill from it.
+ * per department with local followers, reference-counted, and one control channel every
+ * instance always holds. Publishing happens after commit and never fails a request: the
+ * event table is the record, and a lost message is a gap the feeds fill from it; a lost
+ * control message is covered by the reconnect (`onReconnect` starts over from Postgres).
  */
 export const makeRedisBus = ({
   publisher,
@@ -22,12 +31,25 @@ export const makeRedisBus = ({
   publisher: Redis;
   subscriber: Redis;
   logger?: Logger;
-}): EventPublisher & EventBus => {
+}): EventPublisher & EventBus & ControlPublisher & ControlBus => {
   const listeners = new Map<string, Set<Listener>>();
   const reconnectListeners: (() => void)[] = [];
+  const controlListeners: ((m: ControlMessage) => void)[] = [];
+  /** This instance, so it skips its own control messages (it applied them when sending). */
+  const origin = randomUUID();
   let everReady = subscriber.status === 'ready';
 
+  const control = (m: ControlMessage): void => {
+    for (const listener of controlListeners) listener(m);
+  };
+
   subscriber.on('message', (channel: string, raw: string) => {
+    if (channel === redisKeys.controlChannel) {
+      const decoded = decodeControl(raw);
+      if (decoded === null) logger?.warn({ channel }, 'dropped a malformed control message');
+      else if (decoded.origin !== origin) control(decoded.message);
+      return;
+    }
     const departmentId = redisKeys.departmentChannelPattern.exec(channel)?.[1];
     if (departmentId === undefined) return;
     const event = decodeEvent(raw);
@@ -46,6 +68,9 @@ export const makeRedisBus = ({
       for (const listener of reconnectListeners) listener();
     }
     everReady = true;
+  });
+  subscriber.subscribe(redisKeys.controlChannel).catch((err: unknown) => {
+    logger?.warn({ err }, 'control channel subscription failed; retried on reconnect');
   });
 
   return {
@@ -82,6 +107,22 @@ export const makeRedisBus = ({
 
     onReconnect: (listener) => {
       reconnectListeners.push(listener);
+    },
+
+    connected: () => subscriber.status === 'ready',
+
+    // The others through Redis; this instance at once, before the response that confirms it.
+    announce: (m) => {
+      publisher
+        .publish(redisKeys.controlChannel, encodeControl(origin, m))
+        .catch((err: unknown) => {
+          logger?.warn({ err, kind: m.kind }, 'control publish failed; other instances recheck');
+        });
+      control(m);
+    },
+
+    onControl: (listener) => {
+      controlListeners.push(listener);
     },
   };
 };

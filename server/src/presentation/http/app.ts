@@ -19,6 +19,7 @@ import { authPlugin } from './auth.js';
 import { installErrorHandling, problem, sendProblem } from './errors.js';
 import { installRequestMetrics, makeMetrics, type AppMetrics } from './metrics.js';
 import { adminRoutes } from './routes/admin.routes.js';
+import { adminSessionRoutes } from './routes/admin-sessions.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { checkinRoutes } from './routes/checkins.routes.js';
@@ -26,6 +27,7 @@ import { departmentRoutes } from './routes/departments.routes.js';
 import { deviceRoutes } from './routes/device.routes.js';
 import { healthRoutes } from './routes/health.routes.js';
 import { operationsRoutes, type HealthSources } from './routes/operations.routes.js';
+import { reportRoutes } from './routes/reports.routes.js';
 import { streamRoutes } from './routes/streams.routes.js';
 import { registerSecurity, type RateLimits, type SecurityOptions } from './security.js';
 import { makeSseRegistry } from './sse.js';
@@ -37,6 +39,8 @@ export interface AppDeps {
   readonly clock: Clock;
   readonly logger: FastifyBaseLogger;
   readonly jwtSecret: string;
+  /** JWT_SECRET_PREVIOUS, during a rotation: its tokens are accepted, never issued. */
+  readonly jwtPreviousSecret?: string | undefined;
   /** Postgres (and Redis, when used) reachable. */
   readonly ready: () => Promise<boolean>;
   /** The built web app, served at / when present. */
@@ -44,11 +48,11 @@ export interface AppDeps {
   readonly trustProxy?: readonly string[];
   /** Production: cookies are Secure. */
   readonly production?: boolean;
-  /** SSE comment interval; API.md: at least every 15 s. */
+  /** SSE comment interval; docs/api.md: at least every 15 s. */
   readonly heartbeatMs?: number;
   /** CORS allow-list (CORS_ORIGINS); absent or empty: no cross-origin access. */
   readonly corsOrigins?: readonly string[];
-  /** RATE_LIMIT_*; absent: API.md's defaults. */
+  /** RATE_LIMIT_*; absent: docs/api.md's defaults. */
   readonly rateLimits?: RateLimits;
   /** Redis for rate-limit counters shared across instances; absent: per instance. */
   readonly rateLimitStore?: SecurityOptions['rateLimitStore'];
@@ -60,7 +64,7 @@ export interface AppDeps {
   readonly health?: HealthSources;
 }
 
-/** API.md's defaults, for callers that do not pass config.rateLimits. */
+/** docs/api.md's defaults, for callers that do not pass config.rateLimits. */
 const defaultRateLimits: RateLimits = {
   globalPerMinute: 1200,
   loginPerMinute: 30,
@@ -121,7 +125,7 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
       info: {
         title: 'MediQue API',
         version: '1.0.0',
-        description: 'Patient queue service (API.md)',
+        description: 'Patient queue service (docs/api.md)',
       },
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
@@ -154,6 +158,7 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   });
   await app.register(authPlugin, {
     jwtSecret: deps.jwtSecret,
+    jwtPreviousSecret: deps.jwtPreviousSecret,
     useCases: deps.useCases,
     clock: deps.clock,
   });
@@ -170,8 +175,13 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   await app.register(visitRoutes, opts);
   await app.register(adminRoutes, opts);
   await app.register(auditRoutes, opts);
-  const sse = makeSseRegistry(app, deps.heartbeatMs ?? 15_000);
+  await app.register(adminSessionRoutes, opts);
+  await app.register(reportRoutes, opts);
+  // Each heartbeat also rechecks the open streams' credentials: the backstop for a
+  // revocation announcement lost while Redis was away (ADR 11).
+  const sse = makeSseRegistry(app, deps.heartbeatMs ?? 15_000, deps.useCases.live.recheckStreams);
   metrics.readOpenStreamsFrom(() => sse.size);
+  metrics.readReadyFrom(deps.ready);
   await app.register(operationsRoutes, {
     metrics,
     metricsToken: deps.metricsToken,
@@ -197,7 +207,7 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
 };
 
 /**
- * The single-page app's client-side routes (UI.md): a deep link or a reload gets
+ * The single-page app's client-side routes (docs/screens.md): a deep link or a reload gets
  * index.html and the app takes it from there. Any other page path gets index.html with a
  * 404 status (the app's "not found" screen), from the not-found handler.
  */

@@ -41,6 +41,30 @@ export const jwtSignOptions = (clock: Clock) => ({
 });
 const ISSUER = 'mediqueue';
 const AUDIENCE = 'mediqueue-api';
+const verifyOptions = {
+  algorithms: ['HS256' as const],
+  allowedIss: ISSUER,
+  allowedAud: AUDIENCE,
+  // A token without an expiry would never die: refuse it even if correctly signed.
+  requiredClaims: ['exp', 'iat', 'sub', 'sid', 'iss', 'aud'],
+};
+
+type AccessClaims = { sub: string; sid: string; iat: number; exp: number };
+
+/**
+ * During a JWT_SECRET rotation, tokens signed with the previous secret stay valid until they
+ * expire (15 minutes), so nobody is logged out (docs/operations.md). Its verifier lives in a
+ * scope of its own: the root keeps the one `jwt` decorator, which signs with the current secret.
+ */
+const previousSecretVerifier = async (app: FastifyInstance, secret: string | undefined) => {
+  if (secret === undefined) return undefined;
+  let verify: ((token: string, clockTimestamp: number) => AccessClaims) | undefined;
+  await app.register(async (scope) => {
+    await scope.register(fastifyJwt, { secret, verify: verifyOptions });
+    verify = (token, clockTimestamp) => scope.jwt.verify<AccessClaims>(token, { clockTimestamp });
+  });
+  return verify;
+};
 
 const unauthenticated = (): DomainError =>
   new DomainError('UNAUTHENTICATED', 'Missing, invalid or expired credentials');
@@ -64,29 +88,53 @@ const actorKind = (actor: Actor): 'staff' | 'kiosk' | 'board' | null =>
  * audience checked) or a device token — and enforces the route's `access` list.
  */
 export const authPlugin = fp(
-  async (app: FastifyInstance, opts: { jwtSecret: string; useCases: UseCases; clock: Clock }) => {
+  async (
+    app: FastifyInstance,
+    opts: {
+      jwtSecret: string;
+      /** JWT_SECRET_PREVIOUS: verifies, never signs. */
+      jwtPreviousSecret?: string | undefined;
+      useCases: UseCases;
+      clock: Clock;
+    },
+  ) => {
+    const verifyPrevious = await previousSecretVerifier(app, opts.jwtPreviousSecret);
     await app.register(fastifyJwt, {
       secret: opts.jwtSecret,
       sign: { algorithm: 'HS256', iss: ISSUER, aud: AUDIENCE, expiresIn: ACCESS_TOKEN_SECONDS },
-      verify: {
-        algorithms: ['HS256'],
-        allowedIss: ISSUER,
-        allowedAud: AUDIENCE,
-        // A token without an expiry would never die: refuse it even if correctly signed.
-        requiredClaims: ['exp', 'iat', 'sub', 'sid', 'iss', 'aud'],
-      },
+      verify: verifyOptions,
     });
     app.decorateRequest('actor', null);
     app.decorateRequest('sessionId', null);
+
+    /**
+     * Tokens whose signature and claims were verified, by their exact text: a dashboard's
+     * requests and a reconnect storm's 10,000 streams present one token, and verifying it
+     * again (fast-jwt builds a verifier per call to use our clock) was a fifth of opening a
+     * stream. Only the expiry depends on time, and it is checked on every use.
+     */
+    const verified = new Map<string, { sub: string; sid: string; iat: number; exp: number }>();
+    const verify = async (request: FastifyRequest, token: string) => {
+      const now = opts.clock.now().getTime();
+      const hit = verified.get(token);
+      if (hit !== undefined && hit.exp * 1000 > now) return hit;
+      // Expiry is judged by the application's clock, the one that stamped `iat` (jwtClock).
+      const claims = await request
+        .jwtVerify<AccessClaims>({ clockTimestamp: now })
+        .catch((error: unknown) => {
+          if (verifyPrevious === undefined) throw error;
+          return verifyPrevious(token, now);
+        });
+      if (verified.size >= 10_000) verified.clear();
+      if (typeof claims.exp === 'number') verified.set(token, claims);
+      return claims;
+    };
 
     const resolve = async (request: FastifyRequest, token: string): Promise<Actor> => {
       if (isDeviceToken(token)) return opts.useCases.authenticateDevice(token);
       let claims: { sub: string; sid: string; iat: number };
       try {
-        // Expiry is judged by the application's clock, the one that stamped `iat` (jwtClock).
-        claims = await request.jwtVerify<{ sub: string; role: string; sid: string; iat: number }>({
-          clockTimestamp: opts.clock.now().getTime(),
-        });
+        claims = await verify(request, token);
       } catch {
         throw unauthenticated();
       }
@@ -101,10 +149,15 @@ export const authPlugin = fp(
       return opts.useCases.authenticateStaff({ userId: claims.sub, sessionId: claims.sid });
     };
 
-    /** A ticket carries the scope it was issued with; the credential must still be good. */
+    /**
+     * A ticket carries the scope it was issued with; the credential must still be good, and
+     * its role and departments are taken as they stand now.
+     */
     const redeemTicket = async (ticket: string): Promise<Actor> => {
-      const actor = await opts.useCases.streamTickets.redeem(ticket);
-      if (!(await opts.useCases.live.credentialActive(actor))) throw unauthenticated();
+      const actor = await opts.useCases.live.currentActor(
+        await opts.useCases.streamTickets.redeem(ticket),
+      );
+      if (actor === null) throw unauthenticated();
       return actor;
     };
 
@@ -142,7 +195,15 @@ export const actorOf = (request: FastifyRequest): Actor => {
   return request.actor;
 };
 
-export const metaOf = (request: FastifyRequest) => ({
-  ip: request.ip,
-  requestId: String(request.id),
-});
+/** Long enough for any real browser's User-Agent; a longer one is cut, not stored whole. */
+const USER_AGENT_MAX = 512;
+
+export const metaOf = (request: FastifyRequest) => {
+  const userAgent = request.headers['user-agent'];
+  return {
+    ip: request.ip,
+    requestId: String(request.id),
+    userAgent:
+      typeof userAgent === 'string' && userAgent !== '' ? userAgent.slice(0, USER_AGENT_MAX) : null,
+  };
+};

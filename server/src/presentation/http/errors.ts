@@ -146,7 +146,7 @@ export const installErrorHandling = (
       if (code !== null) {
         request.log.info({ code: err.code }, 'request refused by the transport');
         const detail = transportDetail(code, err);
-        // API.md: validation errors carry `errors`; a body that does not parse is the body's.
+        // docs/api.md: validation errors carry `errors`; a body that does not parse is the body's.
         const extra =
           code === 'VALIDATION_FAILED' ? { errors: [{ path: 'body', message: detail }] } : {};
         return sendProblem(reply, problem(code, detail, id, extra));

@@ -35,6 +35,12 @@ export interface AppMetrics {
   /** Commit (the event's time) → forwarded to this instance's streams. */
   observeFanoutLag(event: VisitEvent): void;
   readPoolFrom(read: () => PoolStats): void;
+  /** What /health/ready answers, asked at each scrape (alerts see an instance that lost Postgres). */
+  readReadyFrom(read: () => Promise<boolean>): void;
+  /** A scheduled job's attempt on this instance (ran, already_ran, running_elsewhere, failed). */
+  countJobRun(job: string, outcome: string): void;
+  /** Check-ins one committed statement wrote (group commit, ADR 10). */
+  observeCheckInBatch(size: number): void;
 }
 
 export const makeMetrics = (clock: Clock): AppMetrics => {
@@ -80,6 +86,19 @@ export const makeMetrics = (clock: Clock): AppMetrics => {
       this.set(openStreams());
     },
   });
+  const jobRuns = new Counter({
+    name: 'mediqueue_job_runs_total',
+    help: 'Scheduled job attempts on this instance, by task (the job) and outcome (failed: rolled back, retried next minute)',
+    // `task`, not `job`: Prometheus keeps `job` for the scrape job.
+    labelNames: ['task', 'outcome'] as const,
+    registers,
+  });
+  const checkInBatches = new Histogram({
+    name: 'mediqueue_checkin_batch_size',
+    help: 'Check-ins written by one committed statement (group commit per department)',
+    buckets: [1, 2, 4, 8, 16, 32, 64],
+    registers,
+  });
   let pool: (() => PoolStats) | undefined;
   new Gauge({
     name: 'mediqueue_db_pool_clients',
@@ -92,6 +111,16 @@ export const makeMetrics = (clock: Clock): AppMetrics => {
       this.set({ state: 'total' }, s.total);
       this.set({ state: 'idle' }, s.idle);
       this.set({ state: 'waiting' }, s.waiting);
+    },
+  });
+
+  let ready: (() => Promise<boolean>) | undefined;
+  new Gauge({
+    name: 'mediqueue_ready',
+    help: '1 when this instance reaches Postgres (and Redis), as /health/ready answers; else 0',
+    registers,
+    async collect() {
+      if (ready !== undefined) this.set((await ready()) ? 1 : 0);
     },
   });
 
@@ -119,6 +148,15 @@ export const makeMetrics = (clock: Clock): AppMetrics => {
     },
     readPoolFrom: (read) => {
       pool = read;
+    },
+    readReadyFrom: (read) => {
+      ready = read;
+    },
+    countJobRun: (job, outcome) => {
+      jobRuns.inc({ task: job, outcome });
+    },
+    observeCheckInBatch: (size) => {
+      checkInBatches.observe(size);
     },
   };
 };

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import fastifyCors from '@fastify/cors';
-import fastifyHelmet from '@fastify/helmet';
 import fastifyRateLimit, { type RateLimitOptions } from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import { DomainError } from '../../domain/errors.js';
 
-/** Requests per minute (API.md: RATE_LIMIT_*). */
+/** Requests per minute (docs/api.md: RATE_LIMIT_*). */
 export interface RateLimits {
   readonly globalPerMinute: number;
   readonly loginPerMinute: number;
@@ -29,7 +29,7 @@ const WINDOW_MS = 60_000;
 
 /**
  * Streams are exempt from the global limit: every EventSource reconnect is a request, and
- * a 429 (any non-200) closes an EventSource for good (STACK.md). Opening one already takes
+ * a 429 (any non-200) closes an EventSource for good (docs/adr/0007-live-updates.md). Opening one already takes
  * a credential or a single-use stream ticket.
  */
 const streamRoutes = new Set([
@@ -113,15 +113,8 @@ export const registerSecurity = async (
   opts: SecurityOptions,
 ): Promise<void> => {
   const perRoute = routeLimits(opts.rateLimits);
-  const docsHelmet = {
-    contentSecurityPolicy: contentSecurityPolicy(opts.production, [swaggerLogoStyle]),
-  };
-  // Before the plugins: their onRoute hooks read what this one sets (helmet, rateLimit).
+  // Before the plugins: their onRoute hooks read what this one sets (rateLimit).
   app.addHook('onRoute', (route) => {
-    if (route.url === '/docs' || route.url.startsWith('/docs/')) {
-      route.helmet = docsHelmet;
-      return;
-    }
     // A fresh config object each time: routes may share one (admin routes do).
     if (streamRoutes.has(route.url)) {
       route.config = { ...route.config, rateLimit: false };
@@ -134,11 +127,28 @@ export const registerSecurity = async (
     }
   });
 
-  await app.register(fastifyHelmet, {
-    contentSecurityPolicy: contentSecurityPolicy(opts.production),
-    frameguard: { action: 'deny' },
-    // HSTS only where TLS is certain; over HTTP it would pin browsers to a missing HTTPS.
-    hsts: opts.production ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+  // Helmet's headers are fixed by its options: its middleware is built once here (the
+  // Fastify plugin rebuilt it, CSP parsing included, on every request). An event stream
+  // gets none of them: they protect documents, and a stream is not one (ADR 11).
+  const documentHeaders = (extraStyles: readonly string[] = []) =>
+    helmet({
+      contentSecurityPolicy: contentSecurityPolicy(opts.production, extraStyles),
+      frameguard: { action: 'deny' },
+      // HSTS only where TLS is certain; over HTTP it would pin browsers to a missing HTTPS.
+      strictTransportSecurity: opts.production
+        ? { maxAge: 31_536_000, includeSubDomains: true }
+        : false,
+    });
+  const pages = documentHeaders();
+  const docs = documentHeaders([swaggerLogoStyle]);
+  app.addHook('onRequest', (request, reply, done) => {
+    const url = request.routeOptions.url;
+    if (url !== undefined && streamRoutes.has(url)) {
+      done();
+      return;
+    }
+    const headers = url === '/docs' || url?.startsWith('/docs/') === true ? docs : pages;
+    headers(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined));
   });
 
   const allowed = new Set(opts.corsOrigins);

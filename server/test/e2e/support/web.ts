@@ -11,7 +11,7 @@ import { freshPostgres, type TestDatabase } from '../../support/postgres.js';
 
 /**
  * End-to-end support for the web app: Debian's Chromium through playwright-core (nothing
- * downloaded, STACK.md), a real server on Postgres and Redis serving the built web app
+ * downloaded; docs/testing.md, "The browser"), a real server on Postgres and Redis serving the built web app
  * (`web/dist`, built by `npm test` before the server suites run), axe-core, screenshots.
  */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -141,6 +141,19 @@ describe('the chime', () => {
     expect(await chime.play()).toBe('played');
   });
 
+  it('says "unavailable", and does not throw, when the audio device fails', async () => {
+    const { context } = fakeContext(true);
+    const broken = {
+      ...context,
+      state: context.state,
+      createOscillator: () => {
+        throw new Error('no audio device');
+      },
+    } as unknown as ChimeContext;
+    const chime = makeWebAudioChime(() => broken, noWait);
+    expect(await chime.play()).toBe('unavailable');
+  });
+
   it('is silent, not broken, where the browser has no Web Audio', async () => {
     const chime = makeWebAudioChime(() => null, noWait);
     expect(await chime.allowed()).toBe(true);

@@ -85,8 +85,13 @@ export const makeWebAudioChime = (
       const c = get();
       if (c === null) return 'unavailable';
       if (!(await running(c))) return 'blocked';
-      const start = c.currentTime + 0.05;
-      for (const note of NOTES) ring(c, note.hz, start + note.at);
+      try {
+        const start = c.currentTime + 0.05;
+        for (const note of NOTES) ring(c, note.hz, start + note.at);
+      } catch {
+        // A broken audio device must not stop the announcements: speech goes on without it.
+        return 'unavailable';
+      }
       await wait(CHIME_MS);
       return 'played';
     },

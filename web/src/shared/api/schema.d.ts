@@ -3431,6 +3431,236 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/admin/users/{id}/sessions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A user's open sessions (not revoked, not expired), newest login first */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              sessions: components['schemas']['UserSession'][];
+            };
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/admin/sessions/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** End a session: its refresh fails at once, its tokens and streams stop */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          id: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/reports/daily': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Daily figures per department (admin; reception for its own departments)
+     * @description One row per service day per department (days in CLINIC_TIMEZONE, `from` and `to` included, at most 366 days). Send `Accept: text/csv` for the same rows as CSV: a header row of the JSON field names, empty cells for null.
+     */
+    get: {
+      parameters: {
+        query: {
+          departmentId?: string;
+          /** @description First service day (YYYY-MM-DD), included */
+          from: string;
+          /** @description Last service day (YYYY-MM-DD), included; at most 366 days in all */
+          to: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description The report, as JSON or (Accept: text/csv) CSV */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['DailyReport'];
+            'text/csv': string;
+          };
+        };
+        /** @description Default Response */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Default Response */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/metrics': {
     parameters: {
       query?: never;
@@ -4033,6 +4263,46 @@ export interface components {
       estimatedWaitMinutes: number | null;
       roomName: string | null;
     };
+    DailyReportDayInput: {
+      /** Format: date */
+      day: string;
+      /** Format: uuid */
+      departmentId: string;
+      visits: number;
+      completed: number;
+      noShows: number;
+      cancelled: number;
+      /** @description Check-in → first call */
+      medianWaitMinutes: number | null;
+      /** @description Check-in → first call, 90th percentile */
+      p90WaitMinutes: number | null;
+      /** @description Start → completion */
+      medianServiceMinutes: number | null;
+    };
+    DailyReportInput: {
+      days: components['schemas']['DailyReportDayInput'][];
+    };
+    UserSessionInput: {
+      /** Format: uuid */
+      id: string;
+      /**
+       * Format: date-time
+       * @description The login
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description The last login or token refresh
+       */
+      lastUsedAt: string;
+      /**
+       * Format: date-time
+       * @description When it ends unless refreshed (never past SESSION_MAX_HOURS)
+       */
+      expiresAt: string;
+      ip: string | null;
+      userAgent: string | null;
+    };
     Problem: {
       type: string;
       title: string;
@@ -4180,6 +4450,46 @@ export interface components {
       position: number | null;
       estimatedWaitMinutes: number | null;
       roomName: string | null;
+    };
+    DailyReportDay: {
+      /** Format: date */
+      day: string;
+      /** Format: uuid */
+      departmentId: string;
+      visits: number;
+      completed: number;
+      noShows: number;
+      cancelled: number;
+      /** @description Check-in → first call */
+      medianWaitMinutes: number | null;
+      /** @description Check-in → first call, 90th percentile */
+      p90WaitMinutes: number | null;
+      /** @description Start → completion */
+      medianServiceMinutes: number | null;
+    };
+    DailyReport: {
+      days: components['schemas']['DailyReportDay'][];
+    };
+    UserSession: {
+      /** Format: uuid */
+      id: string;
+      /**
+       * Format: date-time
+       * @description The login
+       */
+      createdAt: string;
+      /**
+       * Format: date-time
+       * @description The last login or token refresh
+       */
+      lastUsedAt: string;
+      /**
+       * Format: date-time
+       * @description When it ends unless refreshed (never past SESSION_MAX_HOURS)
+       */
+      expiresAt: string;
+      ip: string | null;
+      userAgent: string | null;
     };
   };
   responses: never;

@@ -23,7 +23,7 @@ const csrfToken = (): string =>
     ?.slice(CSRF_COOKIE.length + 1) ?? '';
 
 /**
- * A staff member's session in the browser (UI.md "Behaviour every screen shares"):
+ * A staff member's session in the browser (docs/screens.md "Behaviour every screen shares"):
  * - the access token lives in memory only (never localStorage); a reload gets a new one
  *   from the httpOnly refresh cookie;
  * - it is refreshed a minute before it expires, and once on a 401 (then the request is

@@ -1,5 +1,5 @@
 /**
- * Device pairing (UI.md): a kiosk or board is paired by opening
+ * Device pairing (docs/screens.md): a kiosk or board is paired by opening
  * `<origin>/kiosk#pair=<mqk_…>` or `<origin>/board/<id>#pair=<mqb_…>`, or by typing the
  * same token. The token is a scoped, revocable device credential kept in this device's
  * localStorage; staff tokens are never stored there. A fragment never reaches a server

@@ -1,7 +1,7 @@
 import i18next from 'i18next';
 import { isLanguage, type Language } from './messages';
 
-/** The device's own choice (UI.md: "the choice persists per device"). */
+/** The device's own choice (docs/screens.md: "the choice persists per device"). */
 export const LANGUAGE_KEY = 'mq.lang';
 
 const stored = (key: string): Language | null => {

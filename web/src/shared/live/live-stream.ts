@@ -1,5 +1,5 @@
 /**
- * The one live-stream client every screen uses (UI.md, "Behaviour every screen shares").
+ * The one live-stream client every screen uses (docs/screens.md, "Behaviour every screen shares").
  *
  * - Staff and board streams need a single-use stream ticket per connection (`ticket`).
  *   The browser's own EventSource reconnect would re-send a spent ticket and get 401, so

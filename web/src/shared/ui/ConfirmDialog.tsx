@@ -4,7 +4,7 @@ import styles from './confirm-dialog.module.css';
 /**
  * A modal question before a change that is hard to undo. The native <dialog> gives the
  * focus trap, Escape and the top layer; the confirming button carries the action's own
- * name (UI.md: "confirmed by a dialog whose confirming button has the same name").
+ * name (docs/screens.md: "confirmed by a dialog whose confirming button has the same name").
  */
 export const ConfirmDialog = ({
   title,

@@ -3,7 +3,7 @@ import type { LiveStatus } from '../live/live-stream';
 import styles from './connection-status.module.css';
 
 /**
- * While a stream is down: `role="status"` with **Reconnecting** (UI.md); the screen keeps
+ * While a stream is down: `role="status"` with **Reconnecting** (docs/screens.md); the screen keeps
  * its last known state. Online, a quiet "Live" marker (text, not only a colour).
  */
 export const ConnectionStatus = ({

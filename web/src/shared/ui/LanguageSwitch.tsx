@@ -4,7 +4,7 @@ import { languages, type Language } from '../i18n/messages';
 import styles from './language-switch.module.css';
 
 /**
- * UI.md: a group named **Language** with buttons `English` / `Français`. The pressed one
+ * docs/screens.md: a group named **Language** with buttons `English` / `Français`. The pressed one
  * is the current language; the choice persists on this device (`storageKey`: boards keep
  * their own, so a board's configured language applies until someone changes it there).
  */

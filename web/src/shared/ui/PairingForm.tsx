@@ -5,7 +5,7 @@ import { LanguageSwitch } from './LanguageSwitch';
 import styles from './screens.module.css';
 
 /**
- * An unpaired kiosk or board (UI.md): a field **Pairing code** and a button
+ * An unpaired kiosk or board (docs/screens.md): a field **Pairing code** and a button
  * **Pair this screen**, accepting the token from the pairing link typed or pasted.
  */
 export const PairingForm = ({

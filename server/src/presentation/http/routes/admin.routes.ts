@@ -34,7 +34,7 @@ const page = (q: { cursor?: string | undefined; limit: number }) => ({
 const list = <T extends z.ZodType>(key: string, item: T) =>
   z.object({ [key]: z.array(item), nextCursor: z.string().nullable() });
 
-/** Admin CRUD (API.md, Admin). DELETE deactivates: history keeps its references. */
+/** Admin CRUD (docs/api.md, Admin). DELETE deactivates: history keeps its references. */
 export const adminRoutes: FastifyPluginAsyncZod<{ useCases: UseCases }> = async (
   app,
   { useCases },

@@ -20,7 +20,7 @@ const auditEventDto = (e: AuditRecord) => ({
 const date = (iso: string | undefined): Date | undefined =>
   iso === undefined ? undefined : new Date(iso);
 
-/** The audit log, admin only (API.md, Admin → audit). */
+/** The audit log, admin only (docs/api.md, Admin → audit). */
 export const auditRoutes: FastifyPluginAsyncZod<{ useCases: UseCases }> = async (
   app,
   { useCases },

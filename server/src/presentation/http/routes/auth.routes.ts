@@ -12,7 +12,6 @@ import { userDto } from '../dto.js';
 export const REFRESH_COOKIE = 'mq_refresh';
 export const CSRF_COOKIE = 'mq_csrf';
 const AUTH_PATH = '/api/v1/auth';
-const REFRESH_MAX_AGE_S = 12 * 60 * 60;
 
 const PasswordBody = z.strictObject({
   currentPassword: z.string().min(1).max(1024),
@@ -20,7 +19,7 @@ const PasswordBody = z.strictObject({
 });
 
 /**
- * Login, refresh, logout, password change (API.md, Auth). The refresh token lives only in
+ * Login, refresh, logout, password change (docs/api.md, Auth). The refresh token lives only in
  * an httpOnly, SameSite=Strict cookie scoped to /api/v1/auth; refresh and logout also need
  * `X-CSRF-Token` equal to the readable `mq_csrf` cookie, which @fastify/csrf-protection
  * verifies against a secret in another httpOnly cookie.
@@ -42,7 +41,11 @@ export const authRoutes: FastifyPluginAsyncZod<{
         sameSite: 'strict',
         secure: secureCookies,
         path: AUTH_PATH,
-        maxAge: REFRESH_MAX_AGE_S,
+        // The cookie lives as long as the token in it: never past the session's absolute end.
+        maxAge: Math.max(
+          0,
+          Math.floor((session.refreshExpiresAt.getTime() - clock.now().getTime()) / 1000),
+        ),
       })
       .setCookie(CSRF_COOKIE, csrf, {
         httpOnly: false,

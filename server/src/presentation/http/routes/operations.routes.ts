@@ -69,7 +69,7 @@ const HealthDetails = z.object({
   streams: z.object({ open: z.number().int() }),
 });
 
-/** Prometheus metrics (token-protected) and the admin's health details (API.md, Operations). */
+/** Prometheus metrics (token-protected) and the admin's health details (docs/api.md, Operations). */
 export const operationsRoutes: FastifyPluginAsyncZod<OperationsOptions> = async (app, opts) => {
   app.get(
     '/metrics',

@@ -1,11 +1,11 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { UseCases } from '../../../application/use-cases.js';
-import { BoardState, problems, StreamTicket, TicketView, Uuid } from '../../../contracts/index.js';
+import { problems, StreamTicket, TicketView, Uuid } from '../../../contracts/index.js';
 import { actorOf } from '../auth.js';
-import { queueDto, visitDto } from '../dto.js';
-import type { VisitEvent } from '../../../domain/events.js';
-import { formatFrame, type SseRegistry, type SseStream } from '../sse.js';
+import type { SseRegistry, SseStream } from '../sse.js';
+import { BoardStreamSink, DepartmentStreamSink, TicketStreamSink } from '../stream-frames.js';
 
 const StreamQuery = z.strictObject({
   ticket: z.string().min(16).max(128).optional(),
@@ -21,41 +21,32 @@ const TicketParams = z.strictObject({ publicToken: z.string().regex(/^[A-Za-z0-9
 
 const sseResponse = { 200: z.string().describe('text/event-stream') };
 
-/**
- * An event is formatted once, however many staff streams it goes to: with thousands of
- * followers, per-follower JSON encoding would dominate the fan-out.
- */
-const eventFrames = new WeakMap<VisitEvent, string>();
-const eventFrame = (e: VisitEvent): string => {
-  let frame = eventFrames.get(e);
-  if (frame === undefined) {
-    frame = formatFrame({
-      id: e.eventId,
-      event: e.type,
-      data: {
-        eventId: e.eventId,
-        type: e.type,
-        visit: visitDto(e.visit, true),
-        occurredAt: e.occurredAt.toISOString(),
-      },
-    });
-    eventFrames.set(e, frame);
-  }
-  return frame;
-};
+/** Built here, not in a handler: the closure holds the subscription and nothing of the request. */
+const closer = (subscription: { close(): void }) => (): void => subscription.close();
 
-/** Live streams (API.md): department (staff), board (PHI-free), ticket (PHI-free). */
+/** Live streams (docs/api.md): department (staff), board (PHI-free), ticket (PHI-free). */
 export const streamRoutes: FastifyPluginAsyncZod<{ useCases: UseCases; sse: SseRegistry }> = async (
   app,
   { useCases, sse },
 ) => {
   const { live, streamTickets } = useCases;
+  /** The response opens; the live views' handle ends with it (and nothing else is kept). */
+  const open = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    sink: { attach(stream: SseStream): void },
+    subscription: { close(): void },
+  ): void => {
+    const stream = sse.open(request, reply);
+    stream.onClose(closer(subscription));
+    sink.attach(stream);
+  };
 
   app.post(
     '/api/v1/stream-tickets',
     {
       config: { access: ['staff', 'board'] },
-      // API.md: "no body, or {}". Fastify validates a missing body as null, so a request
+      // docs/api.md: "no body, or {}". Fastify validates a missing body as null, so a request
       // without one is given {}; a JSON `null` body is still an error.
       preValidation: async (request) => {
         if (request.body == null && request.headers['content-type'] === undefined)
@@ -90,30 +81,15 @@ export const streamRoutes: FastifyPluginAsyncZod<{ useCases: UseCases; sse: SseR
       const lastEventId =
         header !== undefined ? Number(header) : (request.query.lastEventId ?? null);
       // Everything that can fail (scope, unknown department) fails before the stream opens,
-      // as a problem response; after that, only events flow.
-      const out: { stream?: SseStream } = {};
-      const pending: Parameters<Parameters<typeof live.followDepartment>[0]['send']>[0][] = [];
-      const write = (m: (typeof pending)[number]): void => {
-        if (out.stream === undefined) {
-          pending.push(m);
-          return;
-        }
-        if (m.kind === 'snapshot') {
-          out.stream.send({ id: m.queue.lastEventId, event: 'snapshot', data: queueDto(m.queue) });
-        } else {
-          out.stream.sendFormatted(eventFrame(m.event));
-        }
-      };
-      const actor = actorOf(request);
+      // as a problem response; after that, only events flow. Nothing below keeps `request`.
+      const sink = new DepartmentStreamSink();
       const subscription = await live.followDepartment({
-        actor,
+        actor: actorOf(request),
         departmentId: request.params.id,
         lastEventId,
-        send: write,
+        sink,
       });
-      out.stream = sse.open(request, reply, () => live.stillAllowed(actor));
-      out.stream.onClose(() => subscription.close());
-      for (const m of pending.splice(0)) write(m);
+      open(request, reply, sink, subscription);
     },
   );
 
@@ -130,31 +106,13 @@ export const streamRoutes: FastifyPluginAsyncZod<{ useCases: UseCases; sse: SseR
       },
     },
     async (request, reply) => {
-      let sequence = 0;
-      const buffered: { kind: 'snapshot' | 'updated'; departments: unknown }[] = [];
-      const out: { stream?: SseStream } = {};
-      const write = (kind: 'snapshot' | 'updated', departments: unknown): void => {
-        if (out.stream === undefined) {
-          buffered.push({ kind, departments });
-          return;
-        }
-        sequence += 1;
-        out.stream.send({
-          id: `b${sequence}`,
-          event: kind === 'snapshot' ? 'snapshot' : 'board.updated',
-          data: BoardState.parse({ departments }),
-        });
-      };
-      const actor = actorOf(request);
+      const sink = new BoardStreamSink();
       const subscription = await live.followBoard({
-        actor,
+        actor: actorOf(request),
         boardId: request.params.boardId,
-        send: write,
-        onError: (err) => request.log.error({ err }, 'board stream update failed'),
+        sink,
       });
-      out.stream = sse.open(request, reply, () => live.stillAllowed(actor));
-      out.stream.onClose(() => subscription.close());
-      for (const b of buffered.splice(0)) write(b.kind, b.departments);
+      open(request, reply, sink, subscription);
     },
   );
 
@@ -184,29 +142,12 @@ export const streamRoutes: FastifyPluginAsyncZod<{ useCases: UseCases; sse: SseR
       },
     },
     async (request, reply) => {
-      const out: { stream?: SseStream } = {};
-      const buffered: unknown[] = [];
-      let sequence = 0;
-      const write = (view: unknown): void => {
-        if (out.stream === undefined) {
-          buffered.push(view);
-          return;
-        }
-        sequence += 1;
-        out.stream.send({
-          id: `t${sequence}`,
-          event: 'ticket.updated',
-          data: TicketView.parse(view),
-        });
-      };
+      const sink = new TicketStreamSink();
       const subscription = await live.followTicket({
         publicToken: request.params.publicToken,
-        send: write,
-        onError: (err) => request.log.error({ err }, 'ticket stream update failed'),
+        sink,
       });
-      out.stream = sse.open(request, reply);
-      out.stream.onClose(() => subscription.close());
-      for (const v of buffered.splice(0)) write(v);
+      open(request, reply, sink, subscription);
     },
   );
 };

@@ -28,8 +28,11 @@ const darkModulesPath = (text: string): { path: string; size: number } => {
   return { path, size: n + 2 * QUIET_ZONE };
 };
 
-/** A QR code of `text`, as an image named `label` for screen readers and tests. */
-export const TicketQrCode = ({
+/**
+ * A QR code of `text` (a ticket's page, a device's pairing link), as an image named `label`
+ * for screen readers and tests.
+ */
+export const QrCode = ({
   text,
   label,
   className,

@@ -1,7 +1,7 @@
 import { render, screen } from '@testing-library/react';
 import { create } from 'qrcode';
 import { describe, expect, it } from 'vitest';
-import { TicketQrCode } from './TicketQrCode';
+import { QrCode } from './QrCode';
 
 /** Redraws the SVG path's rectangles as a module grid, the way a scanner would see it. */
 const modulesDrawn = (path: string, size: number): number[] => {
@@ -12,10 +12,10 @@ const modulesDrawn = (path: string, size: number): number[] => {
   return grid;
 };
 
-describe('TicketQrCode', () => {
+describe('QrCode', () => {
   it('draws exactly the dark modules of the QR code, inside a 4-module quiet zone', () => {
     const text = 'http://clinic.example/t/abcDEF123_-xyz';
-    render(<TicketQrCode text={text} label="Ticket QR code" />);
+    render(<QrCode text={text} label="Ticket QR code" />);
     const svg = screen.getByRole('img', { name: 'Ticket QR code' });
     const { modules } = create(text, { errorCorrectionLevel: 'M' });
     const size = modules.size + 8;
