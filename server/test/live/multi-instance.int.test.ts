@@ -18,7 +18,15 @@ import { connectSse, eventFrames, type SseConnection } from '../support/sse-clie
  * Live events cross instances, survive a killed Redis subscription, and idempotency
  * survives Redis losing every key.
  */
-const redisUrl = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+// A Redis database of this file's own (1–15, not the shared 0): the FLUSHDB below must not
+// wipe what other suites running at the same time keep there.
+const redisUrl = (() => {
+  const url = new URL(
+    process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  );
+  url.pathname = `/${1 + Math.floor(Math.random() * 15)}`;
+  return url.toString();
+})();
 let db: TestDatabase;
 const servers: Spawned[] = [];
 let A = '';
