@@ -6,17 +6,16 @@
 // 3. Kiosk: JavaScript of the first load, gzip bytes.
 // A quiet-machine check runs first; the figures go to docs/performance.md by hand.
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { databaseUrl, recreateDatabase, dropDatabase } from './lib/db.js';
 import { createAdmin, freePort, startServer } from './lib/server.js';
 import { round } from './lib/stats.js';
-import { fmt, table } from './lib/table.js';
 import { measureCalls, measureHeap, openBare, openBoard } from './lib/web/board-phases.js';
 import { launch } from './lib/web/browser.js';
 import { kioskFirstLoad } from './lib/web/kiosk-bytes.js';
 import { coresBusy, QUIET_CORES } from './lib/web/quiet.js';
+import { report } from './lib/web/report.js';
 import { setUpClinic } from './lib/web/setup.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -25,7 +24,6 @@ const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.
 const DB = 'mediqueue_bench_web';
 const CALLS = Number(process.env.BENCH_WEB_CALLS ?? 100);
 const EVENTS = Number(process.env.BENCH_WEB_EVENTS ?? 1000);
-const targets = { p95Ms: 50, heapGrowthMb: 5, kioskGzipKb: 150 };
 
 const main = async (): Promise<void> => {
   const busy = await coresBusy();
@@ -56,40 +54,7 @@ const main = async (): Promise<void> => {
     const calls = await measureCalls(server.port, clinic, { app, bare }, CALLS, 150);
     const heap = await measureHeap(server.port, clinic, app, EVENTS);
     const kiosk = await kioskFirstLoad(browser, base, clinic.kioskToken);
-    const growthMb = (heap.afterBytes - heap.beforeBytes) / 1024 / 1024;
-    const report = { at: new Date().toISOString(), coresBusy: busy, calls, heap, kiosk };
-    console.log(
-      table([
-        ['figure', 'measured', 'reference / note', 'target'],
-        [
-          'board: event → DOM, p95',
-          `${fmt(calls.app.p95Ms, 1)} ms (n=${calls.app.count})`,
-          `bare page ${fmt(calls.bare.p95Ms, 1)} ms → ${fmt(calls.app.p95Ms / calls.bare.p95Ms, 2)}×`,
-          `≤ ${targets.p95Ms} ms`,
-        ],
-        [
-          'board: event → DOM, p50',
-          `${fmt(calls.app.p50Ms, 1)} ms`,
-          `bare ${fmt(calls.bare.p50Ms, 1)} ms`,
-          '',
-        ],
-        [
-          `board: heap after ${EVENTS} events`,
-          `${growthMb >= 0 ? '+' : ''}${fmt(growthMb, 2)} MB`,
-          `${fmt(heap.beforeBytes / 1048576, 1)} → ${fmt(heap.afterBytes / 1048576, 1)} MB, ${heap.delivered} delivered`,
-          `≤ +${targets.heapGrowthMb} MB`,
-        ],
-        [
-          'kiosk: first-load JS, gzip',
-          `${fmt(kiosk.gzipBytes / 1024, 1)} KB`,
-          `${kiosk.files} files, ${fmt(kiosk.rawBytes / 1024, 1)} KB raw`,
-          `≤ ${targets.kioskGzipKb} KB`,
-        ],
-      ]),
-    );
-    const out = path.resolve(here, 'results');
-    await mkdir(out, { recursive: true });
-    await writeFile(path.join(out, `web-${Date.now()}.json`), JSON.stringify(report, null, 2));
+    await report({ coresBusy: busy, calls, heap, kiosk }, EVENTS, path.resolve(here, 'results'));
   } finally {
     await browser.close();
     await server.stop();

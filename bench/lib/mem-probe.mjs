@@ -1,6 +1,6 @@
 /**
- * Preloaded into the MediQue server by `fanout.bench.ts` (`node --expose-gc --import
- * <this file> --import tsx src/main.ts`): adds nothing to the server's code, only a signal
+ * Preloaded into the MediQue server by `fanout.bench.ts` and `live.bench.ts` (`node
+ * --expose-gc --import <this file> …`): adds nothing to the server's code, only a signal
  * handler. On SIGWINCH it reads an optional command from `<file>.cmd` (then removes it):
  *
  * - none, or `snapshot <path>`: two full garbage collections, then `process.memoryUsage()`

@@ -42,18 +42,22 @@ const CRASH_WINDOW_MS = 60_000;
 const SHUTDOWN_GRACE_MS = 15_000;
 
 /**
- * Returns false in a single process or a worker (go on and serve); true in the primary,
- * which then only forks, replaces crashed workers and forwards shutdown.
+ * What this process is: `single` (migrate, then serve), `worker` (serve: the primary has
+ * migrated) or `primary`, which has migrated and then only forks, replaces crashed workers
+ * and forwards shutdown.
  */
-export const startCluster = async (config: Config, logger: Logger): Promise<boolean> => {
+export const startCluster = async (
+  config: Config,
+  logger: Logger,
+): Promise<'single' | 'worker' | 'primary'> => {
   if (cluster.isWorker) {
     // The primary is gone (killed): stop serving rather than live on unsupervised.
     process.once('disconnect', () => process.kill(process.pid, 'SIGTERM'));
-    return false;
+    return 'worker';
   }
   const { workers, warning } = clusterWorkers(config);
   if (warning !== null) logger.warn(warning);
-  if (workers <= 1) return false;
+  if (workers <= 1) return 'single';
 
   // Migrate once here, so workers start on an up-to-date schema instead of racing to it.
   const database = await openDatabase(config, logger);
@@ -117,5 +121,5 @@ export const startCluster = async (config: Config, logger: Logger): Promise<bool
 
   for (let i = 0; i < workers; i++) fork();
   logger.info({ workers }, 'serving with several processes (WEB_CONCURRENCY)');
-  return true;
+  return 'primary';
 };

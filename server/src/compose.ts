@@ -182,9 +182,11 @@ export const makeServices = (
 };
 
 /**
- * Migrations at start-up and in the CLIs. With a DATABASE_MIGRATION_URL of its own, they run
- * as the owner over a separate, short-lived connection, which also sets the application
- * role's grants (ADR 8); otherwise over the service's own connection, as before.
+ * Migrations, run by the entry points before they compose anything: `main.ts` (once, in the
+ * primary of a WEB_CONCURRENCY cluster), the CLIs that need a current schema, and the tests'
+ * app support. With a DATABASE_MIGRATION_URL of its own, they run as the owner over a
+ * separate, short-lived connection, which also sets the application role's grants (ADR 8);
+ * otherwise over the service's own connection, as before.
  */
 export const migrateDatabase = async (
   config: Config,
@@ -261,13 +263,13 @@ const packageVersion = (): string => {
   }
 };
 
+/** The HTTP app, over a database the caller has migrated (`migrateDatabase`). */
 export const composeApp = async (
   config: Config,
   database: DatabaseHandle,
   logger: FastifyBaseLogger,
   options: { clock?: Clock; webDistDir?: string | undefined; heartbeatMs?: number } = {},
 ): Promise<{ app: FastifyInstance; services: Services }> => {
-  await migrateDatabase(config, database, logger as Logger);
   const clock = options.clock ?? systemClock;
   const metrics = makeMetrics(clock);
   if (database.poolStats !== undefined) metrics.readPoolFrom(database.poolStats);

@@ -1,7 +1,13 @@
 import closeWithGrace from 'close-with-grace';
 import { offerFirstAdmin } from './cli/first-admin.js';
 import { startCluster } from './cluster.js';
-import { composeApp, defaultWebDist, openDatabase, scheduleJobs } from './compose.js';
+import {
+  composeApp,
+  defaultWebDist,
+  migrateDatabase,
+  openDatabase,
+  scheduleJobs,
+} from './compose.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger, wantsPrettyLogs } from './infrastructure/logging/logger.js';
 
@@ -27,10 +33,14 @@ const start = async (): Promise<void> => {
   process.on('unhandledRejection', (reason) =>
     logger.error({ err: reason }, 'unhandled promise rejection'),
   );
-  // WEB_CONCURRENCY > 1 (with Postgres and Redis): this process only supervises the workers.
-  if (await startCluster(config, logger)) return;
+  // WEB_CONCURRENCY > 1 (with Postgres and Redis): this process migrates, then only
+  // supervises the workers.
+  const role = await startCluster(config, logger);
+  if (role === 'primary') return;
 
   const database = await openDatabase(config, logger);
+  // Before anything reads the schema. A worker's primary has done it, once for them all.
+  if (role === 'single') await migrateDatabase(config, database, logger);
   const { app, services } = await composeApp(config, database, logger, {
     webDistDir: defaultWebDist(),
   });

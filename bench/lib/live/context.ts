@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { assertBenchName, databaseUrl, dropDatabase, recreateDatabase } from '../db.js';
-import { serverMemory, startHub, type HubHandle, type MemorySample } from '../fanout-procs.js';
+import { serverMemory, startHub, type HubHandle, type MemorySample } from '../fanout/procs.js';
 import { expectJson } from '../http.js';
 import { startCountingProxy } from '../pg-proxy.js';
 import { fdLimits } from '../procfs.js';

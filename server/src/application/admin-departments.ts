@@ -11,10 +11,11 @@ import type {
   Page,
   RequestMeta,
   Transactor,
+  TxStores,
 } from './ports.js';
 
 interface Deps {
-  readonly tx: Transactor;
+  readonly tx: Transactor<Pick<TxStores, 'departments' | 'audit'>>;
   readonly clock: Clock;
   readonly timeZone: string;
   readonly control: ControlPublisher;

@@ -2,14 +2,14 @@ import type { Actor } from '../domain/actor.js';
 import { notFound } from '../domain/errors.js';
 import { requireDepartmentsExist } from './admin-users.js';
 import { requireAdmin } from './authorize.js';
+import type { Device, DeviceKind } from '../domain/device.js';
 import type {
   ControlPublisher,
-  Device,
-  DeviceKind,
   DeviceTokens,
   Page,
   RequestMeta,
   Transactor,
+  TxStores,
 } from './ports.js';
 
 interface Call {
@@ -39,7 +39,7 @@ export const makeDeviceAdmin = ({
   tokens,
   control,
 }: {
-  readonly tx: Transactor;
+  readonly tx: Transactor<Pick<TxStores, 'devices' | 'departments' | 'audit'>>;
   readonly tokens: DeviceTokens;
   readonly control: ControlPublisher;
 }) => ({

@@ -1,10 +1,11 @@
 import type { Actor } from '../domain/actor.js';
 import { notFound } from '../domain/errors.js';
 import { requireAdmin } from './authorize.js';
-import type { ActiveSession, Clock, ControlPublisher, RequestMeta, Transactor } from './ports.js';
+import type { ActiveSession } from '../domain/session.js';
+import type { Clock, ControlPublisher, RequestMeta, Transactor, TxStores } from './ports.js';
 
 interface Deps {
-  readonly tx: Transactor;
+  readonly tx: Transactor<Pick<TxStores, 'users' | 'sessions' | 'audit'>>;
   readonly clock: Clock;
   readonly control: ControlPublisher;
 }

@@ -2,19 +2,20 @@ import type { Actor, StaffRole } from '../domain/actor.js';
 import { DomainError, notFound } from '../domain/errors.js';
 import { passwordProblems } from '../domain/password-policy.js';
 import { requireAdmin } from './authorize.js';
+import type { StaffUser } from '../domain/staff-user.js';
 import type {
+  Clock,
   ControlPublisher,
   DepartmentStore,
   Page,
   PasswordHasher,
   RequestMeta,
-  StaffUser,
   Transactor,
-  Clock,
+  TxStores,
 } from './ports.js';
 
 interface Deps {
-  readonly tx: Transactor;
+  readonly tx: Transactor<Pick<TxStores, 'users' | 'departments' | 'sessions' | 'audit'>>;
   readonly hasher: PasswordHasher;
   readonly clock: Clock;
   readonly control: ControlPublisher;

@@ -6,7 +6,7 @@ import { serviceDayOf } from '../domain/ticket.js';
 import type { Visit } from '../domain/visit.js';
 import { requireCaller, requireScope } from './authorize.js';
 import { requireOpenRoom } from './call-visit.js';
-import type { Clock, EventPublisher, RequestMeta, Transactor } from './ports.js';
+import type { Clock, EventPublisher, RequestMeta, Transactor, TxStores } from './ports.js';
 import { recordAction } from './transition-visit.js';
 
 export interface CallNextInput {
@@ -17,7 +17,7 @@ export interface CallNextInput {
 }
 
 interface Deps {
-  readonly tx: Transactor;
+  readonly tx: Transactor<Pick<TxStores, 'visits' | 'departments' | 'callQueue'>>;
   readonly clock: Clock;
   readonly events: EventPublisher;
   readonly timeZone: string;

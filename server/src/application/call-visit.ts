@@ -18,7 +18,7 @@ export const requireOpenRoom = async (
 };
 
 interface Deps {
-  readonly tx: Transactor;
+  readonly tx: Transactor<Pick<TxStores, 'visits' | 'departments'>>;
   readonly clock: Clock;
   readonly events: EventPublisher;
 }

@@ -1,5 +1,5 @@
 import { coversDepartment, credentialKey, type Actor } from '../domain/actor.js';
-import { DomainError } from '../domain/errors.js';
+import { DomainError, notFound } from '../domain/errors.js';
 import { serviceDayOf } from '../domain/ticket.js';
 import type { Visit, PatientData, Priority } from '../domain/visit.js';
 import { requireCaller } from './authorize.js';
@@ -13,6 +13,7 @@ import type {
   Randomness,
   RequestMeta,
   Transactor,
+  TxStores,
 } from './ports.js';
 
 export interface CheckInInput {
@@ -33,7 +34,8 @@ export interface CheckInResult {
 }
 
 interface Deps {
-  readonly tx: Transactor;
+  /** Lookups only, in autocommit: the write goes through `checkIns`. */
+  readonly tx: Transactor<Pick<TxStores, 'departments' | 'idempotency' | 'visits'>>;
   /** Writes the check-in, committed on return (grouped per department on Postgres). */
   readonly checkIns: CheckInRecorder;
   readonly clock: Clock;
@@ -91,10 +93,10 @@ export const makeCheckIn = ({
     // Scope first, from the credential itself; only a refusal needs the department, to
     // tell "unknown" (404) from "not yours" (403).
     if (!coversDepartment(actor, body.departmentId)) {
-      const department = await tx.read(({ departments }) =>
+      const department = await tx.autocommit(({ departments }) =>
         departments.findById(body.departmentId),
       );
-      if (department === null || !department.active) throw notFoundDepartment();
+      if (department === null || !department.active) throw notFound('Department');
       throw new DomainError('FORBIDDEN', 'This department is outside your assignment');
     }
 
@@ -152,16 +154,18 @@ export const makeCheckIn = ({
     }
     // Nothing was written. A retry is answered from the record — even if the department
     // has been closed since the first attempt.
-    const prior = await tx.read(({ idempotency }) => idempotency.find(claim.credential, claim.key));
+    const prior = await tx.autocommit(({ idempotency }) =>
+      idempotency.find(claim.credential, claim.key),
+    );
     if (prior === null) {
-      if (write.kind === 'no_department') throw notFoundDepartment();
+      if (write.kind === 'no_department') throw notFound('Department');
       throw new DomainError('IDEMPOTENCY_IN_PROGRESS', 'A request with this key is in progress');
     }
     if (prior.fingerprint !== claim.fingerprint) throw keyReused();
     const original =
       prior.visitId === null
         ? null
-        : await tx.read(({ visits }) => visits.checkInSnapshot(prior.visitId as string));
+        : await tx.autocommit(({ visits }) => visits.checkInSnapshot(prior.visitId as string));
     if (original === null)
       throw new DomainError('IDEMPOTENCY_IN_PROGRESS', 'A request with this key is in progress');
     return { replayed: true as const, visit: original, event: null };
@@ -169,5 +173,3 @@ export const makeCheckIn = ({
 
   return checkIn;
 };
-
-const notFoundDepartment = (): DomainError => new DomainError('NOT_FOUND', 'Department not found');

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeCredentials, CREDENTIAL_TTL_MS } from './credentials.js';
-import type { StaffUser, Transactor } from './ports.js';
+import type { StaffUser } from '../domain/staff-user.js';
+import type { Transactor } from './ports.js';
 
 /** The credential cache: kept a few seconds, forgotten on every change, never a refusal. */
 const user = (active = true): StaffUser => ({
@@ -18,7 +19,7 @@ const setUp = () => {
   let release: (() => void) | null = null;
   let gate: Promise<void> | null = null;
   const tx = {
-    read: async (work: (s: unknown) => Promise<unknown>) =>
+    autocommit: async (work: (s: unknown) => Promise<unknown>) =>
       work({
         users: {
           findInOpenSession: async () => {

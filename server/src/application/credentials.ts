@@ -1,5 +1,7 @@
 import type { Actor } from '../domain/actor.js';
-import type { ControlMessage, Device, StaffUser, Transactor } from './ports.js';
+import type { Device } from '../domain/device.js';
+import type { StaffUser } from '../domain/staff-user.js';
+import type { ControlMessage, Transactor, TxStores } from './ports.js';
 
 /**
  * The credentials behind requests and open streams, looked up once per few seconds instead
@@ -27,7 +29,7 @@ interface Entry<T> {
 }
 
 interface Deps {
-  readonly tx: Transactor;
+  readonly tx: Transactor<Pick<TxStores, 'users' | 'devices'>>;
   readonly clock: { now(): Date };
   /** Milliseconds of a monotonic clock (performance.now): a frozen test clock still expires entries. */
   readonly elapsed?: () => number;
@@ -84,7 +86,7 @@ export const makeCredentials = ({ tx, clock, elapsed = () => performance.now() }
       `s:${userId}:${sessionId ?? ''}`,
       async () =>
         active(
-          await tx.read(({ users }) =>
+          await tx.autocommit(({ users }) =>
             sessionId === undefined
               ? users.findById(userId)
               : users.findInOpenSession(userId, sessionId),
@@ -94,9 +96,11 @@ export const makeCredentials = ({ tx, clock, elapsed = () => performance.now() }
     );
 
   const deviceById = (id: string): Promise<Device | null> =>
-    cached(`d:${id}`, async () => active(await tx.read(({ devices }) => devices.findById(id))), {
-      deviceId: id,
-    });
+    cached(
+      `d:${id}`,
+      async () => active(await tx.autocommit(({ devices }) => devices.findById(id))),
+      { deviceId: id },
+    );
 
   return {
     /** The user, active and (with a session id) in an open session; or null. */
@@ -105,7 +109,7 @@ export const makeCredentials = ({ tx, clock, elapsed = () => performance.now() }
     deviceByTokenHash: (tokenHash: string): Promise<Device | null> =>
       cached(
         `t:${tokenHash}`,
-        () => tx.read(({ devices }) => devices.findActiveByTokenHash(tokenHash)),
+        () => tx.autocommit(({ devices }) => devices.findActiveByTokenHash(tokenHash)),
         {},
       ),
 

@@ -2,10 +2,10 @@ import { isAdmin, type Actor } from '../domain/actor.js';
 import { DomainError, notFound } from '../domain/errors.js';
 import { reportRangeProblem, type DailyReportRow } from '../domain/report.js';
 import { requireCaller, requireScope } from './authorize.js';
-import type { Transactor } from './ports.js';
+import type { Transactor, TxStores } from './ports.js';
 
 interface Deps {
-  readonly tx: Transactor;
+  readonly tx: Transactor<Pick<TxStores, 'departments' | 'reports'>>;
   /** CLINIC_TIMEZONE: service days are calendar days there. */
   readonly timeZone: string;
 }
@@ -35,7 +35,7 @@ export const makeDailyReport =
         field: problem.field,
       });
     }
-    return tx.read(async ({ departments, reports }) => {
+    return tx.autocommit(async ({ departments, reports }) => {
       if (departmentId !== undefined) {
         const department = await departments.findById(departmentId);
         if (department === null) throw notFound('Department');

@@ -3,12 +3,12 @@ import { notFound } from '../domain/errors.js';
 import { serviceDayEndOf, serviceDayOf } from '../domain/ticket.js';
 import { requireCaller, requireScope } from './authorize.js';
 import { staffQueue, viewFromSnapshot, type Queue, type QueueView } from './live/queue-view.js';
-import type { Clock, Transactor } from './ports.js';
+import type { Clock, Transactor, TxStores } from './ports.js';
 
 export type { Queue } from './live/queue-view.js';
 
 interface Deps {
-  readonly tx: Transactor;
+  readonly tx: Transactor<Pick<TxStores, 'departments' | 'queue'>>;
   readonly clock: Clock;
   readonly timeZone: string;
 }

@@ -2,11 +2,11 @@ import type { Actor } from '../domain/actor.js';
 import { notFound } from '../domain/errors.js';
 import type { Visit } from '../domain/visit.js';
 import { requireCaller, requireScope } from './authorize.js';
-import type { RequestMeta, Transactor } from './ports.js';
+import type { RequestMeta, Transactor, TxStores } from './ports.js';
 
 /** A staff read of one visit. It shows patient data, so the read itself is audited. */
 export const makeGetVisit =
-  ({ tx }: { readonly tx: Transactor }) =>
+  ({ tx }: { readonly tx: Transactor<Pick<TxStores, 'visits' | 'audit'>> }) =>
   async ({
     actor,
     meta,

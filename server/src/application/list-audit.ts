@@ -1,9 +1,9 @@
 import type { Actor } from '../domain/actor.js';
 import { requireAdmin } from './authorize.js';
-import type { AuditQuery, AuditReader, Transactor } from './ports.js';
+import type { AuditQuery, AuditReader, Transactor, TxStores } from './ports.js';
 
 interface Deps {
-  readonly tx: Transactor;
+  readonly tx: Transactor<Pick<TxStores, 'auditReader'>>;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { DomainError } from '../domain/errors.js';
+import type { StaffUser } from '../domain/staff-user.js';
 import type {
   Clock,
   DeviceTokens,
@@ -6,8 +7,8 @@ import type {
   Randomness,
   RequestMeta,
   SessionStore,
-  StaffUser,
   Transactor,
+  TxStores,
 } from './ports.js';
 
 /** SPEC: 5 failed logins lock the username for 15 minutes (also usernames that do not exist). */
@@ -17,7 +18,7 @@ export const LOCKOUT_WINDOW_MS = 15 * 60_000;
 export const REFRESH_TTL_MS = 12 * 60 * 60_000;
 
 interface Deps {
-  readonly tx: Transactor;
+  readonly tx: Transactor<Pick<TxStores, 'users' | 'sessions' | 'loginThrottle' | 'audit'>>;
   readonly hasher: PasswordHasher;
   readonly clock: Clock;
   readonly random: Randomness;

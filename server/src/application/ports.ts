@@ -1,15 +1,20 @@
-import type { Actor } from '../domain/actor.js';
+import type { Actor, StaffRole } from '../domain/actor.js';
+import type { AuditActor, AuditRecord } from '../domain/audit.js';
 import type { Department, Room } from '../domain/department.js';
+import type { Device, DeviceKind } from '../domain/device.js';
 import type { VisitEvent } from '../domain/events.js';
 import type { ClassHeads, FairnessPolicy } from '../domain/queue-order.js';
-import type { StaffRole } from '../domain/actor.js';
+import type { DailyReportRow } from '../domain/report.js';
+import type { ActiveSession, SessionRecord } from '../domain/session.js';
+import type { StaffUser } from '../domain/staff-user.js';
 import type { VisitEventType } from '../domain/state-machine.js';
 import type { PatientData, Priority, Visit } from '../domain/visit.js';
-import type { DailyReportRow } from '../domain/report.js';
 
 /**
- * The application's ports: few and narrow, named by intent. One Kysely implementation
- * serves both Postgres and the embedded PGlite (the dialect is what differs).
+ * The application's ports: few and narrow, named by intent, with the shapes they take and
+ * return. The entities they carry (visits, departments, users, devices, sessions, audit
+ * rows) are in `domain/`. One Kysely implementation serves both Postgres and the embedded
+ * PGlite (the dialect is what differs).
  */
 
 export interface Clock {
@@ -34,12 +39,6 @@ export interface RequestMeta {
   readonly requestId: string | null;
   /** The client's `User-Agent` (shortened), kept with sessions so an admin can tell devices apart. */
   readonly userAgent?: string | null;
-}
-
-/** Who did it, as the audit log records it (a failed login has no actor yet). */
-export interface AuditActor {
-  readonly type: Actor['type'] | 'anonymous';
-  readonly id: string | null;
 }
 
 export interface AuditEntry {
@@ -167,20 +166,6 @@ export interface AuditQuery {
   readonly limit: number;
 }
 
-/** One audit row as recorded (ids are bigints, carried as decimal strings). */
-export interface AuditRecord {
-  readonly id: string;
-  readonly at: Date;
-  readonly actor: AuditActor;
-  readonly action: string;
-  readonly entity: string;
-  readonly entityId: string | null;
-  readonly before: unknown;
-  readonly after: unknown;
-  readonly ip: string | null;
-  readonly requestId: string | null;
-}
-
 /** The audit log, read side: newest first, keyset-paged on the row id. */
 export interface AuditReader {
   list(query: AuditQuery): Promise<{ items: AuditRecord[]; nextCursor: string | null }>;
@@ -262,15 +247,6 @@ export interface QueueReader {
   counter(departmentId: string): Promise<{ lastEventId: number; priorityStreak: number }>;
 }
 
-export interface StaffUser {
-  readonly id: string;
-  readonly username: string;
-  readonly role: StaffRole;
-  readonly active: boolean;
-  readonly departmentIds: readonly string[];
-  readonly passwordChangedAt: Date;
-}
-
 export interface UserStore {
   findById(id: string): Promise<StaffUser | null>;
   /** The user, only while the session family is open (not logged out, revoked or expired). */
@@ -303,18 +279,6 @@ export interface Page {
   readonly limit: number;
 }
 
-export type DeviceKind = 'kiosk' | 'board';
-
-export interface Device {
-  readonly id: string;
-  readonly kind: DeviceKind;
-  readonly name: string;
-  readonly active: boolean;
-  readonly language: string | null;
-  readonly departmentIds: readonly string[];
-  readonly createdAt: Date;
-}
-
 export interface DeviceStore {
   findActiveByTokenHash(tokenHash: string): Promise<Device | null>;
   findById(id: string): Promise<Device | null>;
@@ -335,32 +299,6 @@ export interface DeviceStore {
       departmentIds?: readonly string[] | undefined;
     },
   ): Promise<Device | null>;
-}
-
-export interface SessionRecord {
-  readonly id: string;
-  readonly familyId: string;
-  readonly userId: string;
-  /** When the family's login happened: its absolute lifetime counts from here. */
-  readonly startedAt: Date;
-  readonly expiresAt: Date;
-  readonly rotatedAt: Date | null;
-  readonly revokedAt: Date | null;
-}
-
-/** One open login as an admin sees it: the family's current refresh token. */
-export interface ActiveSession {
-  /** The session family id (also the access tokens' `sid`). */
-  readonly id: string;
-  readonly userId: string;
-  /** The login. */
-  readonly createdAt: Date;
-  /** The last login or refresh (access tokens are not tracked per request). */
-  readonly lastUsedAt: Date;
-  /** When the current refresh token stops working, if not refreshed (or revoked) before. */
-  readonly expiresAt: Date;
-  readonly ip: string | null;
-  readonly userAgent: string | null;
 }
 
 /** Refresh-token families. Tokens are stored as hashes only. */
@@ -449,7 +387,11 @@ export interface Housekeeping {
   pruneSessions(expiredBefore: Date): Promise<number>;
 }
 
-/** Everything a use case may touch inside one database transaction. */
+/**
+ * Every store the Transactor hands out. A use case names the few it touches,
+ * `Transactor<Pick<TxStores, 'visits' | 'audit'>>`, so its dependencies say what it can read
+ * and write, and the compiler refuses any other.
+ */
 export interface TxStores {
   readonly visits: VisitStore;
   readonly callQueue: CallQueueStore;
@@ -462,25 +404,34 @@ export interface TxStores {
   readonly loginThrottle: LoginThrottle;
   readonly auditReader: AuditReader;
   readonly reports: ReportReader;
+  readonly queue: QueueReader;
   readonly jobRuns: JobRuns;
   readonly housekeeping: Housekeeping;
 }
 
-export interface Transactor {
+/**
+ * Hands `work` the stores `S`, bound to one connection. The composition root builds one
+ * `Transactor` over every store; each use case receives it typed as the narrower view it
+ * declares. Function properties rather than methods: TypeScript checks their parameters
+ * strictly, so a view over fewer stores is never accepted where more are needed.
+ */
+export interface Transactor<S = TxStores> {
   /**
    * Runs `work` in one transaction; commits when it resolves, rolls back when it throws.
    * `snapshot` asks for one consistent view across several reads (REPEATABLE READ).
    */
-  run<T>(
-    work: (stores: TxStores & { readonly queue: QueueReader }) => Promise<T>,
+  readonly run: <T>(
+    work: (stores: S) => Promise<T>,
     options?: { readonly snapshot?: boolean },
-  ): Promise<T>;
+  ) => Promise<T>;
   /**
-   * Runs without an explicit transaction (no BEGIN/COMMIT round trips): for lookups on the
-   * hot path, such as authenticating each request, and for single statements that are
-   * atomic on their own (the check-in).
+   * Runs `work` with no transaction around it (no BEGIN/COMMIT round trips): each statement
+   * commits on its own, as Postgres autocommit does. For lookups on the hot path, such as
+   * authenticating each request, and for single statements that are atomic on their own
+   * (a check-in's `insertCheckedIn`). Never for read-then-write: nothing holds between two
+   * statements.
    */
-  read<T>(work: (stores: TxStores & { readonly queue: QueueReader }) => Promise<T>): Promise<T>;
+  readonly autocommit: <T>(work: (stores: S) => Promise<T>) => Promise<T>;
 }
 
 /** Told about committed changes, after commit. Fire-and-forget: the event log is the record. */

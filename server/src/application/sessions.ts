@@ -10,10 +10,11 @@ import type {
   Randomness,
   RequestMeta,
   Transactor,
+  TxStores,
 } from './ports.js';
 
 interface Deps {
-  readonly tx: Transactor;
+  readonly tx: Transactor<Pick<TxStores, 'users' | 'sessions' | 'audit'>>;
   readonly clock: Clock;
   readonly random: Randomness;
   readonly tokens: DeviceTokens;

@@ -3,7 +3,7 @@ import { DomainError, notFound } from '../domain/errors.js';
 import { serviceDayOf } from '../domain/ticket.js';
 import type { Priority, Visit } from '../domain/visit.js';
 import { requireCaller } from './authorize.js';
-import type { Clock, EventPublisher, Randomness, Transactor } from './ports.js';
+import type { Clock, EventPublisher, Randomness, Transactor, TxStores } from './ports.js';
 import { applyAction, auditOf, lockForChange, type TransitionInput } from './transition-visit.js';
 
 export interface TransferInput extends TransitionInput {
@@ -12,7 +12,7 @@ export interface TransferInput extends TransitionInput {
 }
 
 interface Deps {
-  readonly tx: Transactor;
+  readonly tx: Transactor<Pick<TxStores, 'visits' | 'departments' | 'callQueue'>>;
   readonly clock: Clock;
   readonly random: Randomness;
   readonly events: EventPublisher;

@@ -94,7 +94,7 @@ export const recordAction = (
 };
 
 interface Deps {
-  readonly tx: Transactor;
+  readonly tx: Transactor<Pick<TxStores, 'visits'>>;
   readonly clock: Clock;
   readonly events: EventPublisher;
 }

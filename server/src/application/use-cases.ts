@@ -38,6 +38,7 @@ import { makeTransferVisit } from './transfer-visit.js';
 import { makeTransitionVisit } from './transition-visit.js';
 
 export interface UseCaseDeps {
+  /** Over every store; each use case takes it as the narrower view its own `Deps` declare. */
   readonly tx: Transactor;
   readonly checkIns: CheckInRecorder;
   readonly clock: Clock;

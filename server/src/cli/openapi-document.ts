@@ -1,6 +1,7 @@
 import pino from 'pino';
 import type { UseCases } from '../application/use-cases.js';
 import { buildApp } from '../presentation/http/app.js';
+import { makeMetrics } from '../presentation/http/metrics.js';
 import { systemClock } from '../infrastructure/time/system-clock.js';
 
 /**
@@ -27,6 +28,15 @@ export const openApiDocument = async (): Promise<unknown> => {
     logger: pino({ level: 'silent' }),
     jwtSecret: 'describing-the-api-only-0123456789abcdef',
     ready: async () => false,
+    // Nothing is served: limits, metrics and health sources only have to exist.
+    corsOrigins: [],
+    rateLimits: { globalPerMinute: 1, loginPerMinute: 1, checkinPerMinute: 1 },
+    metrics: makeMetrics(systemClock),
+    health: {
+      version: 'describing-the-api',
+      startedAt: systemClock.now(),
+      database: { kind: 'none', ping: async () => {} },
+    },
   });
   await app.ready();
   try {

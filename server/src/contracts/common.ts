@@ -11,6 +11,10 @@ export const PageQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
+/** A page of a list: its items under `key`, and the cursor of the next page (null: none). */
+export const PageOf = <T extends z.ZodType>(key: string, item: T) =>
+  z.object({ [key]: z.array(item), nextCursor: z.string().nullable() });
+
 /** RFC 9457 problem details, as every error leaves the server. */
 export const Problem = z
   .object({

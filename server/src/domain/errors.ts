@@ -41,4 +41,3 @@ export const isDomainError = (e: unknown): e is DomainError => e instanceof Doma
 
 export const notFound = (what: string): DomainError =>
   new DomainError('NOT_FOUND', `${what} not found`);
-export const forbidden = (why: string): DomainError => new DomainError('FORBIDDEN', why);

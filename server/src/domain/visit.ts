@@ -44,12 +44,6 @@ export interface Visit {
   readonly cancelReason: string | null;
 }
 
-export const finalStates: ReadonlySet<VisitState> = new Set([
-  'COMPLETED',
-  'CANCELLED',
-  'TRANSFERRED',
-]);
-
 /** The cancel reason the end-of-day close-out gives (SPEC, Operations). */
 export const DAY_CLOSED = 'day_closed';
 

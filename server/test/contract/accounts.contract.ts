@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import type { Device, StaffUser } from '../../src/application/ports.js';
+import type { Device } from '../../src/domain/device.js';
+import type { StaffUser } from '../../src/domain/staff-user.js';
 import {
   countRows,
   createDepartment,

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ControlBus, ControlMessage, ControlPublisher } from '../../src/application/ports.js';
 import { makeInProcessBus } from '../../src/infrastructure/events/in-process-bus.js';
+import { encodeControl } from '../../src/infrastructure/redis/control-message.js';
 import { redisKeys } from '../../src/infrastructure/redis/keys.js';
 import { makeRedisBus } from '../../src/infrastructure/redis/redis-bus.js';
 
@@ -48,23 +49,67 @@ const messages = (): ControlMessage[] => [
 const ours = (sent: ControlMessage[], m: ControlMessage): boolean =>
   sent.some((s) => JSON.stringify(s) === JSON.stringify(m));
 
-const contract = (name: string, make: () => ControlPublisher & ControlBus) =>
+const another = (): ControlMessage => ({ kind: 'department_changed', departmentId: randomUUID() });
+
+/** A message from another instance, straight onto the channel through `redis`. */
+const sendFromElsewhere = async (redis: Redis, m: ControlMessage): Promise<void> => {
+  await redis.publish(redisKeys.controlChannel, encodeControl('another-instance', m));
+};
+
+/** Sends probes until `bus` hears one: its subscription is up (subscribing says nothing). */
+const untilListening = async (bus: ControlBus, send: (m: ControlMessage) => Promise<void>) => {
+  const probe = another();
+  let heard = false;
+  bus.onControl((m) => {
+    heard ||= ours([probe], m);
+  });
+  const deadline = Date.now() + 3_000;
+  while (!heard) {
+    if (Date.now() > deadline) throw new Error('the control subscription never came up');
+    await send(probe);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+/**
+ * The bus, and a way to send it another instance's message along the path its own echoes
+ * take, after all it announced: once that arrives, an echo would have arrived before it.
+ */
+interface BusUnderTest {
+  readonly bus: ControlPublisher & ControlBus;
+  readonly afterOwnMessages: (m: ControlMessage) => Promise<void>;
+}
+
+const contract = (name: string, make: () => Promise<BusUnderTest>) =>
   describe(`control bus contract: ${name}`, () => {
     it('delivers each message to the announcing instance at once, intact, exactly once', async () => {
-      const bus = make();
+      const { bus, afterOwnMessages } = await make();
       const got: ControlMessage[] = [];
       const sent = messages();
+      const later = another();
       // Other test files share this Redis: only this test's messages count.
-      bus.onControl((m) => ours(sent, m) && got.push(m));
+      bus.onControl((m) => ours([...sent, later], m) && got.push(m));
       for (const m of sent) bus.announce(m);
       expect(got).toEqual(sent); // synchronously
-      await new Promise((r) => setTimeout(r, 150)); // its own echo is not delivered again
-      expect(got).toEqual(sent);
+      // Its own echo is not delivered again: `later` is the bound.
+      await afterOwnMessages(later);
+      await until(() => got.length > sent.length);
+      expect(got).toEqual([...sent, later]);
     });
   });
 
-contract('in-process', makeInProcessBus);
-contract('Redis', () => makeRedisBus({ publisher: redis(), subscriber: redis() }));
+// In process there is no echo to wait for: the later message is simply the next one.
+contract('in-process', async () => {
+  const bus = makeInProcessBus();
+  return { bus, afterOwnMessages: async (m) => bus.announce(m) };
+});
+// On Redis it is published on the connection the bus publishes on, so it follows the echoes.
+contract('Redis', async () => {
+  const publisher = redis();
+  const bus = makeRedisBus({ publisher, subscriber: redis() });
+  await untilListening(bus, (m) => sendFromElsewhere(publisher, m));
+  return { bus, afterOwnMessages: (m) => sendFromElsewhere(publisher, m) };
+});
 
 describe('control bus across instances (Redis)', () => {
   it('every other instance gets it once; a malformed or foreign message is dropped', async () => {
@@ -75,19 +120,21 @@ describe('control bus across instances (Redis)', () => {
     const onB: ControlMessage[] = [];
     const onC: ControlMessage[] = [];
     const sent = messages();
-    b.onControl((m) => ours(sent, m) && onB.push(m));
-    c.onControl((m) => ours(sent, m) && onC.push(m));
-    await new Promise((r) => setTimeout(r, 200)); // the subscriptions are up
+    const later = another();
+    b.onControl((m) => ours([...sent, later], m) && onB.push(m));
+    c.onControl((m) => ours([...sent, later], m) && onC.push(m));
     const noise = redis();
+    for (const bus of [b, c]) await untilListening(bus, (m) => sendFromElsewhere(noise, m));
     await noise.publish(
       redisKeys.controlChannel,
       '{"origin":"x","message":{"kind":"drop_tables"}}',
     );
     await noise.publish(redisKeys.controlChannel, 'not json');
     for (const m of sent) a.announce(m);
-    await until(() => onB.length >= sent.length && onC.length >= sent.length);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(onB).toEqual(sent);
-    expect(onC).toEqual(sent);
+    // Nothing trails behind: a later message from A, on the same connection, is the bound.
+    a.announce(later);
+    await until(() => ours(onB, later) && ours(onC, later));
+    expect(onB).toEqual([...sent, later]);
+    expect(onC).toEqual([...sent, later]);
   });
 });

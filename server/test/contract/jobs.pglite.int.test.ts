@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PgliteHandle } from '../../src/infrastructure/embedded/pglite-database.js';
@@ -6,6 +5,7 @@ import {
   bearer,
   createDepartment,
   createKiosk,
+  listen,
   manualClock,
   startTestApp,
   testConfig,
@@ -31,8 +31,7 @@ beforeAll(async () => {
     clock,
     config: testConfig({ CLINIC_TIMEZONE: 'America/New_York', RETENTION_DAYS: '2' }),
   });
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  base = await listen(t.app);
 });
 
 afterAll(async () => {

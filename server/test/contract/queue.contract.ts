@@ -9,9 +9,11 @@ import {
   auditEntry,
   checkIn,
   createDepartment,
+  holdLocks,
   minutesAfter,
   newVisit,
   sleep,
+  untilWaitingForLocks,
   type GetContext,
 } from '../support/store-fixtures.js';
 import { countRows, recorded } from '../support/store-fixtures.js';
@@ -172,37 +174,48 @@ export const describeQueueContract = (ctx: GetContext): void => {
         test.skip('PGlite is one connection: no concurrent transactions');
       const dep = await createDepartment(tx, { serviceDay: DAY });
       const other = await createDepartment(tx, { serviceDay: DAY });
-      let locked!: () => void;
-      const isLocked = new Promise<void>((resolve) => (locked = resolve));
-      let release!: () => void;
-      const released = new Promise<void>((resolve) => (release = resolve));
-      const holder = tx.run(async ({ callQueue }) => {
-        await callQueue.lockPriorityStreak(dep.id);
-        locked();
-        await released;
-        await callQueue.setPriorityStreak(dep.id, 1);
-      });
-      await isLocked;
+      const holder = await holdLocks(
+        tx,
+        ({ callQueue }) => callQueue.lockPriorityStreak(dep.id),
+        ({ callQueue }) => callQueue.setPriorityStreak(dep.id, 1),
+      );
       let secondDone = false;
       const second = tx
         .run(({ callQueue }) => callQueue.lockPriorityStreak(dep.id))
         .finally(() => (secondDone = true));
       // Another department is not held up.
       expect(await tx.run(({ callQueue }) => callQueue.lockPriorityStreak(other.id))).toBe(0);
-      await sleep(300);
-      expect(secondDone).toBe(false);
-      release();
-      await holder;
+      await untilWaitingForLocks(handle, 1, () => secondDone);
+      holder.release();
+      await holder.committed;
       expect(await second).toBe(1);
     });
 
-    it('lockCounters takes several departments in one call', async () => {
-      const { tx } = ctx();
+    it('lockCounters holds every counter it names until commit, and no other', async (test) => {
+      const { tx, handle } = ctx();
+      if (handle.kind === 'pglite')
+        test.skip('PGlite is one connection: no concurrent transactions');
       const a = await createDepartment(tx, { serviceDay: DAY });
       const b = await createDepartment(tx, { serviceDay: DAY });
-      await expect(
-        tx.run(({ callQueue }) => callQueue.lockCounters([b.id, a.id])),
-      ).resolves.toBeUndefined();
+      const other = await createDepartment(tx, { serviceDay: DAY });
+      // Unsorted: the store sorts.
+      const holder = await holdLocks(tx, ({ callQueue }) => callQueue.lockCounters([b.id, a.id]));
+      // What a check-in or call-next on each department would wait for: its counter row.
+      let through = 0;
+      const waiters = [a, b].map((dep) =>
+        tx
+          .run(({ callQueue }) => callQueue.lockPriorityStreak(dep.id))
+          .finally(() => (through += 1)),
+      );
+      try {
+        // Another department is not held up.
+        expect(await tx.run(({ callQueue }) => callQueue.lockPriorityStreak(other.id))).toBe(0);
+        await untilWaitingForLocks(handle, 2, () => through > 0);
+      } finally {
+        holder.release();
+        await holder.committed;
+      }
+      expect(await Promise.all(waiters)).toEqual([0, 0]);
     });
 
     it('lockClassHeads skips a visit another transaction holds (SKIP LOCKED) without waiting', async (test) => {
@@ -219,17 +232,8 @@ export const describeQueueContract = (ctx: GetContext): void => {
         priority: 'priority',
       });
 
-      let locked!: () => void;
-      const isLocked = new Promise<void>((resolve) => (locked = resolve));
-      let release!: () => void;
-      const released = new Promise<void>((resolve) => (release = resolve));
-      const holder = tx.run(async ({ visits }) => {
-        await visits.lockById(head.visit.id);
-        locked();
-        await released;
-      });
+      const holder = await holdLocks(tx, ({ visits }) => visits.lockById(head.visit.id));
       try {
-        await isLocked;
         const started = performance.now();
         const result = await Promise.race([
           tx.run(({ callQueue }) => callQueue.lockClassHeads(dep.id, DAY, null)),
@@ -244,8 +248,8 @@ export const describeQueueContract = (ctx: GetContext): void => {
           normal: next.visit.id,
         });
       } finally {
-        release();
-        await holder;
+        holder.release();
+        await holder.committed;
       }
       // Once the holder commits, the head is the head again.
       const heads = await tx.run(({ callQueue }) => callQueue.lockClassHeads(dep.id, DAY, null));
@@ -368,14 +372,16 @@ export const describeQueueContract = (ctx: GetContext): void => {
       const { tx } = ctx();
       const dep = await createDepartment(tx, { serviceDay: DAY });
       const claim = claimOf(`kiosk:${randomBytes(4).toString('hex')}`);
-      const first = await tx.read(({ visits }) => recorded(write(visits, dep, claim)));
+      const first = await tx.autocommit(({ visits }) => recorded(write(visits, dep, claim)));
       expect(
-        await tx.read(({ idempotency }) => idempotency.find(claim.credential, claim.key)),
+        await tx.autocommit(({ idempotency }) => idempotency.find(claim.credential, claim.key)),
       ).toEqual({
         fingerprint: claim.fingerprint,
         visitId: first.visit.id,
       });
-      expect((await tx.read(({ visits }) => write(visits, dep, claim))).kind).toBe('claim_taken');
+      expect((await tx.autocommit(({ visits }) => write(visits, dep, claim))).kind).toBe(
+        'claim_taken',
+      );
       const { handle } = ctx();
       expect(
         await countRows(
@@ -385,18 +391,20 @@ export const describeQueueContract = (ctx: GetContext): void => {
       ).toBe(1);
       // Another credential may use the same key.
       const other = { ...claim, credential: `${claim.credential}-b` };
-      expect((await tx.read(({ visits }) => write(visits, dep, other))).kind).toBe('recorded');
+      expect((await tx.autocommit(({ visits }) => write(visits, dep, other))).kind).toBe(
+        'recorded',
+      );
     });
 
     it('an unknown or inactive department writes nothing, not even the key', async () => {
       const { tx } = ctx();
       const claim = claimOf(`kiosk:${randomBytes(4).toString('hex')}`);
       const missing = { id: randomUUID(), code: 'NONE' };
-      expect((await tx.read(({ visits }) => write(visits, missing, claim))).kind).toBe(
+      expect((await tx.autocommit(({ visits }) => write(visits, missing, claim))).kind).toBe(
         'no_department',
       );
       expect(
-        await tx.read(({ idempotency }) => idempotency.find(claim.credential, claim.key)),
+        await tx.autocommit(({ idempotency }) => idempotency.find(claim.credential, claim.key)),
       ).toBeNull();
     });
 
@@ -411,9 +419,11 @@ export const describeQueueContract = (ctx: GetContext): void => {
         }),
       ).rejects.toBeInstanceOf(Rollback);
       expect(
-        await tx.read(({ idempotency }) => idempotency.find(claim.credential, claim.key)),
+        await tx.autocommit(({ idempotency }) => idempotency.find(claim.credential, claim.key)),
       ).toBeNull();
-      expect((await tx.read(({ visits }) => write(visits, dep, claim))).kind).toBe('recorded');
+      expect((await tx.autocommit(({ visits }) => write(visits, dep, claim))).kind).toBe(
+        'recorded',
+      );
     });
   });
 };

@@ -56,7 +56,9 @@ export const describeReportContract = (ctx: GetContext): void => {
       };
       const row = { departmentId: dep.id, cancelled: 0 };
       expect(
-        await tx.read(({ reports }) => reports.daily({ ...query, timeZone: 'America/New_York' })),
+        await tx.autocommit(({ reports }) =>
+          reports.daily({ ...query, timeZone: 'America/New_York' }),
+        ),
       ).toEqual([
         {
           ...row,
@@ -81,7 +83,9 @@ export const describeReportContract = (ctx: GetContext): void => {
         },
       ]);
       // In UTC all three are on 1 June.
-      expect(await tx.read(({ reports }) => reports.daily({ ...query, timeZone: 'UTC' }))).toEqual([
+      expect(
+        await tx.autocommit(({ reports }) => reports.daily({ ...query, timeZone: 'UTC' })),
+      ).toEqual([
         {
           ...row,
           day: '2030-05-31',
@@ -109,7 +113,7 @@ export const describeReportContract = (ctx: GetContext): void => {
     it('no departments in scope: no rows', async () => {
       const { tx } = ctx();
       expect(
-        await tx.read(({ reports }) =>
+        await tx.autocommit(({ reports }) =>
           reports.daily({
             departmentIds: [],
             includeInactive: false,

@@ -36,7 +36,7 @@ export const describeSessionContract = (ctx: GetContext): void => {
       const later = new Date(t0.getTime() + HOUR);
       await issue(b, later, 'second');
 
-      const listed = await tx.read(({ sessions }) => sessions.listActive(user.id, later));
+      const listed = await tx.autocommit(({ sessions }) => sessions.listActive(user.id, later));
       expect(
         listed.map((s) => [
           s.id,
@@ -48,17 +48,19 @@ export const describeSessionContract = (ctx: GetContext): void => {
         [b, 'second', later.toISOString(), new Date(later.getTime() + 12 * HOUR).toISOString()],
         [a, 'first', t0.toISOString(), new Date(t0.getTime() + 12 * HOUR).toISOString()],
       ]);
-      expect(await tx.read(({ sessions }) => sessions.familyOwner(a))).toBe(user.id);
-      expect(await tx.read(({ sessions }) => sessions.familyOwner(randomUUID()))).toBeNull();
+      expect(await tx.autocommit(({ sessions }) => sessions.familyOwner(a))).toBe(user.id);
+      expect(await tx.autocommit(({ sessions }) => sessions.familyOwner(randomUUID()))).toBeNull();
 
       await tx.run(({ sessions }) => sessions.revokeFamily(b, later));
       expect(
-        (await tx.read(({ sessions }) => sessions.listActive(user.id, later))).map((s) => s.id),
+        (await tx.autocommit(({ sessions }) => sessions.listActive(user.id, later))).map(
+          (s) => s.id,
+        ),
       ).toEqual([a]);
       // By the given clock, not the database's: 12 hours after t0, a has ended.
       const end = new Date(t0.getTime() + 12 * HOUR);
-      expect(await tx.read(({ sessions }) => sessions.listActive(user.id, end))).toEqual([]);
-      expect(await tx.read(({ sessions }) => sessions.familyActive(a, end))).toBe(false);
+      expect(await tx.autocommit(({ sessions }) => sessions.listActive(user.id, end))).toEqual([]);
+      expect(await tx.autocommit(({ sessions }) => sessions.familyActive(a, end))).toBe(false);
     });
   });
 };

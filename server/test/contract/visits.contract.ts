@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { formatTicket } from '../../src/domain/ticket.js';
+import { makeEventLog } from '../../src/infrastructure/postgres/event-log.repository.js';
 import {
   applyTransition,
   at,
@@ -11,10 +12,11 @@ import {
   countRows,
   createDepartment,
   eventIdsOf,
+  holdLocks,
   minutesAfter,
   newVisit,
   oneToN,
-  sleep,
+  untilWaitingForLocks,
   type GetContext,
 } from '../support/store-fixtures.js';
 import { recorded } from '../support/store-fixtures.js';
@@ -252,6 +254,37 @@ export const describeVisitContract = (ctx: GetContext): void => {
       expect((await tx.run(({ visits }) => visits.findById(visit.id)))?.state).toBe('CALLED');
       expect(await tx.run(({ visits }) => visits.checkInSnapshot(randomUUID()))).toBeNull();
     });
+
+    it('the event log reads back every event exactly as it was recorded (and published)', async () => {
+      const { tx, handle } = ctx();
+      const log = makeEventLog(handle.db);
+      const dep = await createDepartment(tx, { serviceDay: DAY });
+      const room = await tx.run(({ departments }) => departments.createRoom(dep.id, 'Room 1'));
+      const checkedIn = await checkIn(tx, dep, {
+        serviceDay: DAY,
+        checkedInAt: at(DAY, '08:00'),
+        displayName: 'Awa Log',
+      });
+      const id = checkedIn.visit.id;
+      const called = await applyTransition(
+        tx,
+        id,
+        { type: 'call', roomId: room.id },
+        at(DAY, '08:20'),
+      );
+      const cancelled = await applyTransition(
+        tx,
+        id,
+        { type: 'cancel', reason: 'left' },
+        at(DAY, '08:21'),
+      );
+      const recordedEvents = [checkedIn.event, called.event, cancelled.event];
+
+      expect(await log.readAfter(dep.id, 0, 10)).toEqual(recordedEvents);
+      expect(await log.readAfter(dep.id, 1, 1)).toEqual([called.event]);
+      expect(await log.head(dep.id)).toEqual({ lastEventId: 3, serviceDay: DAY });
+      expect(await log.serviceDayOf(dep.id, 2)).toBe(DAY);
+    });
   });
 
   describe('visits.lockById / saveTransition', () => {
@@ -376,40 +409,38 @@ export const describeVisitContract = (ctx: GetContext): void => {
       const room = await tx.run(({ departments }) => departments.createRoom(dep.id, 'Room 1'));
       const { visit } = await checkIn(tx, dep, { serviceDay: DAY, checkedInAt: at(DAY, '08:00') });
 
-      let locked!: () => void;
-      const isLocked = new Promise<void>((resolve) => (locked = resolve));
-      let release!: () => void;
-      const released = new Promise<void>((resolve) => (release = resolve));
-      const holder = tx.run(async ({ visits }) => {
-        const before = await visits.lockById(visit.id);
-        if (before === null) throw new Error('missing');
-        locked();
-        await released;
-        const after = {
-          ...before,
-          state: 'CALLED' as const,
-          version: 2,
-          roomId: room.id,
-          callCount: 1,
-          calledAt: at(DAY, '08:05'),
-        };
-        return visits.saveTransition(
-          before,
-          after,
-          'visit.called',
-          auditEntry('visit.called', visit.id),
-          at(DAY, '08:05'),
-        );
-      });
-      await isLocked;
+      const holder = await holdLocks(
+        tx,
+        async ({ visits }) => {
+          const before = await visits.lockById(visit.id);
+          if (before === null) throw new Error('missing');
+          return before;
+        },
+        ({ visits }, before) => {
+          const after = {
+            ...before,
+            state: 'CALLED' as const,
+            version: 2,
+            roomId: room.id,
+            callCount: 1,
+            calledAt: at(DAY, '08:05'),
+          };
+          return visits.saveTransition(
+            before,
+            after,
+            'visit.called',
+            auditEntry('visit.called', visit.id),
+            at(DAY, '08:05'),
+          );
+        },
+      );
       let secondDone = false;
       const second = tx
         .run(({ visits }) => visits.lockById(visit.id))
         .finally(() => (secondDone = true));
-      await sleep(300);
-      expect(secondDone).toBe(false);
-      release();
-      await holder;
+      await untilWaitingForLocks(handle, 1, () => secondDone);
+      holder.release();
+      await holder.committed;
       expect(await second).toMatchObject({ state: 'CALLED', version: 2, roomId: room.id });
     });
 

@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -8,6 +7,7 @@ import {
   checkIn,
   createDepartment,
   createKiosk,
+  listen,
   startTestApp,
   testConfig,
   type TestApp,
@@ -85,8 +85,7 @@ beforeAll(async () => {
   void launching.catch(() => undefined); // a launch failure is reported by the await below
   db = await freshPostgres();
   t = await startTestApp(db.handle, { config: testConfig({ REDIS_URL: redisUrl }) });
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  base = await listen(t.app);
   admin = await t.adminToken();
   await launching;
   // Fastify stays the handler; this extra listener only records what reached the server.
@@ -226,8 +225,6 @@ const closeStream = (page: Page, name: string): Promise<void> =>
     (globalThis as unknown as PageGlobals).__sources?.[name]?.close();
   }, name);
 
-const settle = (ms = 300) => new Promise((r) => setTimeout(r, ms));
-
 /** The server side of the stream opened with `ticket`. */
 const serverStreamFor = (ticket: string): StreamRequest => {
   const found = streamRequests.find((r) => r.url.includes(`ticket=${ticket}`));
@@ -286,13 +283,19 @@ describe('a browser EventSource on the department stream', () => {
     const missed = [await checkIn(app(), kiosk, dep.id), await checkIn(app(), kiosk, dep.id)];
     await openStream(page, 'resumed', dep.id, seen);
     await waitForEvent(page, 'resumed', seen + 2, 'visit.checked_in');
-    await settle(); // nothing more may follow
+    // Nothing more may follow the missed events but what happens next: the next live event
+    // is the bound, and everything before it must be exactly what was missed.
+    const next = await checkIn(app(), kiosk, dep.id);
+    await waitForEvent(page, 'resumed', seen + 3, 'visit.checked_in');
     const resumed = await streamOf(page, 'resumed');
     expect(resumed.events.map((e) => [e.type, e.lastEventId])).toEqual([
       ['visit.checked_in', String(seen + 1)],
       ['visit.checked_in', String(seen + 2)],
+      ['visit.checked_in', String(seen + 3)],
     ]);
-    expect(resumed.events.map((e) => e.data.visit?.seq)).toEqual(missed.map((v) => v.seq));
+    expect(resumed.events.map((e) => e.data.visit?.seq)).toEqual(
+      [...missed, next].map((v) => v.seq),
+    );
     // The closed EventSource stayed closed and got nothing more.
     expect((await streamOf(page, 'first')).events).toHaveLength(2);
     await closeStream(page, 'resumed');
@@ -370,7 +373,9 @@ describe('a browser EventSource on the department stream', () => {
     serverStreamFor(ticket).res.end(); // the server ends the stream (e.g. a deploy, preClose)
 
     await waitForEvent(page, 'auto', 3, 'visit.checked_in');
-    await settle();
+    // The next live event is the bound: nothing else may come before it.
+    await checkIn(app(), kiosk, dep.id);
+    await waitForEvent(page, 'auto', 4, 'visit.checked_in');
     expect(routeError).toBeUndefined();
     const stream = await streamOf(page, 'auto');
     expect(stream.events.map((e) => [e.type, e.lastEventId])).toEqual([
@@ -378,8 +383,9 @@ describe('a browser EventSource on the department stream', () => {
       ['visit.checked_in', '1'],
       ['visit.checked_in', '2'],
       ['visit.checked_in', '3'],
+      ['visit.checked_in', '4'],
     ]);
-    expect(stream.events.slice(2).map((e) => e.data.visit?.seq)).toEqual(missed);
+    expect(stream.events.slice(2, 4).map((e) => e.data.visit?.seq)).toEqual(missed);
     expect(stream.opens).toBe(2); // one EventSource, reopened by the browser
     expect(stream.errors).toEqual([0]);
     // What the server received on the reconnect: the browser's own Last-Event-ID header.

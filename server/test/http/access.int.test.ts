@@ -1,10 +1,10 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshPostgres, type TestDatabase } from '../support/postgres.js';
 import {
   bearer,
   createDepartment,
+  listen,
   startTestApp,
   TEST_JWT_SECRET,
   TEST_PASSWORD,
@@ -87,8 +87,7 @@ const login = async (username: string): Promise<string> => {
 beforeAll(async () => {
   db = await freshPostgres();
   t = await startTestApp(db.handle);
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  base = await listen(t.app);
   const admin = await t.adminToken();
   f = { admin } as Fixtures;
   const me = await t.app.inject({ method: 'GET', url: '/api/v1/me', headers: bearer(admin) });

@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCheckInRecorder } from '../../src/infrastructure/postgres/check-in-recorder.js';
@@ -9,6 +8,7 @@ import {
   bearer,
   createDepartment,
   createKiosk,
+  listen,
   startTestApp,
   testConfig,
   type TestApp,
@@ -32,8 +32,7 @@ beforeAll(async () => {
   t = await startTestApp(db.handle, {
     config: testConfig({ CHECKIN_GROUP_COMMIT: 'on', METRICS_TOKEN: METRICS }),
   });
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  base = await listen(t.app);
 });
 
 afterAll(async () => {

@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshPostgres, type TestDatabase } from '../support/postgres.js';
@@ -7,6 +6,7 @@ import {
   checkIn,
   createDepartment,
   createKiosk,
+  listen,
   startTestApp,
   type TestApp,
   type VisitBody,
@@ -24,8 +24,7 @@ let admin: string;
 beforeAll(async () => {
   db = await freshPostgres({ poolSize: 10 });
   t = await startTestApp(db.handle);
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  base = await listen(t.app);
   admin = await t.adminToken();
 });
 

@@ -1,5 +1,4 @@
 import { Writable } from 'node:stream';
-import type { AddressInfo } from 'node:net';
 import type { InjectOptions } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { composeApp } from '../../src/compose.js';
@@ -7,7 +6,7 @@ import { createLogger } from '../../src/infrastructure/logging/logger.js';
 import { makeTransactor } from '../../src/infrastructure/postgres/transactor.js';
 import { makeArgon2Hasher } from '../../src/infrastructure/security/argon2-hasher.js';
 import { systemClock } from '../../src/infrastructure/time/system-clock.js';
-import { bearer, testConfig, TEST_PASSWORD } from '../support/app.js';
+import { bearer, listen, testConfig, TEST_PASSWORD } from '../support/app.js';
 import { freshPostgres, type TestDatabase } from '../support/postgres.js';
 import { connectSse } from '../support/sse-client.js';
 
@@ -32,8 +31,7 @@ beforeAll(async () => {
   // The production logger, writing to a capture stream instead of stdout.
   const logger = createLogger({ level: 'trace' }, sink);
   ({ app } = await composeApp(testConfig({ LOG_LEVEL: 'trace' }), db.handle, logger));
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  base = await listen(app);
   const hash = await makeArgon2Hasher().hash(TEST_PASSWORD);
   await makeTransactor(db.handle.db, systemClock).run(({ users }) =>
     users.create({ username: 'log-admin', passwordHash: hash, role: 'admin', departmentIds: [] }),

@@ -1,5 +1,4 @@
 import { randomInt } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import {
   checkIn,
   createDepartment,
   createKiosk,
+  listen,
   startTestApp,
   testConfig,
   type TestApp,
@@ -53,11 +53,6 @@ const appWith = async (env: NodeJS.ProcessEnv): Promise<TestApp> => {
   const t = await startTestApp(handle, { config: testConfig(env) });
   others.push(t);
   return t;
-};
-
-const listen = async (t: TestApp): Promise<string> => {
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  return `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
 };
 
 const get = (t: TestApp, url: string, headers: Record<string, string> = {}) =>
@@ -263,7 +258,7 @@ describe('rate limits', () => {
     }>();
 
     const t = await appWith({ RATE_LIMIT_GLOBAL_PER_MINUTE: '3' });
-    const base = await listen(t);
+    const base = await listen(t.app);
     const streams: SseConnection[] = [];
     try {
       for (let i = 0; i < 2; i++) {

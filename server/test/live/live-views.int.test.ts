@@ -59,7 +59,7 @@ const observe = async (departmentId: string) => {
     log: makeEventLog(db.handle.db),
     bus: t.services.coordination.bus,
     loadView: makeLoadQueueView({ tx, clock, timeZone: TZ }),
-    readCounter: (id) => tx.read(({ queue }) => queue.counter(id)),
+    readCounter: (id) => tx.autocommit(({ queue }) => queue.counter(id)),
     onError: (err) => {
       throw err;
     },
@@ -165,7 +165,7 @@ describe('live views equal the database', () => {
             const seen: { last: TicketView | null } = { last: null };
             tickets.set(visit.id, seen);
             const { ch } = hub;
-            const found = await hub.tx.read(({ visits }) => visits.findById(visit.id));
+            const found = await hub.tx.autocommit(({ visits }) => visits.findById(visit.id));
             if (found !== null)
               hub.fanout.followTicket(ch, found, { send: (v) => (seen.last = v) });
           } else if (o.kind === 'callNext') {
@@ -238,7 +238,7 @@ describe('live views follow time as well as events', () => {
     const urgent = await checkIn(dep.id, 'priority', 'age-2');
     await caughtUp(hub.ch, hub.feeds);
     const seen = { last: null as TicketView | null };
-    const visit = await hub.tx.read(({ visits }) => visits.findById(normal.id));
+    const visit = await hub.tx.autocommit(({ visits }) => visits.findById(normal.id));
     if (visit === null) throw new Error('no visit');
     hub.fanout.followTicket(hub.ch, visit, { send: (v) => (seen.last = v) });
     expect(seen.last?.position).toBe(2); // behind the priority patient
@@ -258,7 +258,7 @@ describe('live views follow time as well as events', () => {
     const late = await checkIn(dep.id, 'normal', 'day-1');
     await caughtUp(hub.ch, hub.feeds);
     const seen = { last: null as TicketView | null };
-    const visit = await hub.tx.read(({ visits }) => visits.findById(late.id));
+    const visit = await hub.tx.autocommit(({ visits }) => visits.findById(late.id));
     if (visit === null) throw new Error('no visit');
     hub.fanout.followTicket(hub.ch, visit, { send: (v) => (seen.last = v) });
     expect(hub.board.last[0]?.waitingCount).toBe(1);

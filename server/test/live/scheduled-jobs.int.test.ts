@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -9,6 +8,7 @@ import {
   bearer,
   createDepartment,
   createKiosk,
+  listen,
   manualClock,
   startTestApp,
   testConfig,
@@ -52,8 +52,7 @@ beforeAll(async () => {
   });
   A = await startTestApp(db.handle, { clock, config });
   B = await startTestApp(secondHandle, { clock, config });
-  await B.app.listen({ host: '127.0.0.1', port: 0 });
-  baseB = `http://127.0.0.1:${(B.app.server.address() as AddressInfo).port}`;
+  baseB = await listen(B.app);
 });
 
 afterAll(async () => {

@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCountingProxy } from '../../../bench/lib/pg-proxy.js';
 import { openPostgres } from '../../src/infrastructure/postgres/pg-database.js';
@@ -6,6 +5,7 @@ import {
   bearer,
   checkIn,
   createDepartment,
+  listen,
   startTestApp,
   testConfig,
   type TestApp,
@@ -35,8 +35,7 @@ beforeAll(async () => {
   t = await startTestApp(handle, {
     config: testConfig({ REDIS_URL: redisUrl, CORS_ORIGINS: ORIGIN }),
   });
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  base = await listen(t.app);
   admin = await t.adminToken();
 });
 

@@ -1,10 +1,10 @@
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bearer,
   checkIn,
   createDepartment,
   createKiosk,
+  listen,
   startTestApp,
   testConfig,
   type TestApp,
@@ -22,8 +22,7 @@ let admin: string;
 beforeAll(async () => {
   db = await freshPostgres();
   t = await startTestApp(db.handle, { config: testConfig({ REDIS_URL: redisUrl }) });
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  base = await listen(t.app);
   admin = await t.adminToken();
 });
 
@@ -69,6 +68,7 @@ describe('department stream', () => {
     const seen = first.frames[0]?.id ?? '';
     first.close();
     for (let i = 0; i < 5; i += 1) await checkIn(t, kiosk, dep.id);
+    let head = 6;
     for (const url of [
       {
         url: `${base}/api/v1/departments/${dep.id}/events`,
@@ -80,9 +80,14 @@ describe('department stream', () => {
       },
     ]) {
       const again = await connectSse(url.url, url.headers);
-      await again.until((f) => f.length >= 5);
-      await new Promise((r) => setTimeout(r, 150)); // nothing more may follow
-      expect(again.frames.map((f) => f.id)).toEqual(['2', '3', '4', '5', '6']);
+      const missed = Array.from({ length: head - 1 }, (_, i) => String(i + 2));
+      await again.until((f) => f.length >= missed.length);
+      // Nothing more may follow the catch-up but what happens next: the next live event is
+      // the bound, and everything before it must be exactly the missed events.
+      await checkIn(t, kiosk, dep.id);
+      head += 1;
+      await again.until((f) => f.some((frame) => frame.id === String(head)));
+      expect(again.frames.map((f) => f.id)).toEqual([...missed, String(head)]);
       expect(again.frames.every((f) => f.event === 'visit.checked_in')).toBe(true);
       again.close();
     }

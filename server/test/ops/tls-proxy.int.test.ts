@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import { parse } from 'yaml';
 import {
   createDepartment,
   createKiosk,
+  listen,
   startTestApp,
   TEST_PASSWORD,
   testConfig,
@@ -51,8 +51,7 @@ beforeAll(async () => {
       TRUST_PROXY: '127.0.0.1/32',
     }),
   });
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  upstream = `127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  upstream = new URL(await listen(t.app)).host;
   caddy = await startCaddy({ upstreams: upstream });
   client = {
     ca: caddy.rootCertificate(),

@@ -1,7 +1,8 @@
+import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import type { Clock } from '../../src/application/ports.js';
-import { composeApp, type Services } from '../../src/compose.js';
+import { composeApp, migrateDatabase, type Services } from '../../src/compose.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { DatabaseHandle } from '../../src/infrastructure/postgres/pg-database.js';
 import { makeTransactor } from '../../src/infrastructure/postgres/transactor.js';
@@ -83,7 +84,10 @@ export const startTestApp = async (
   options: { clock?: Clock; config?: Config; heartbeatMs?: number; webDistDir?: string } = {},
 ): Promise<TestApp> => {
   const config = options.config ?? testConfig();
-  const { app, services } = await composeApp(config, handle, pino({ level: 'silent' }), {
+  const logger = pino({ level: 'silent' });
+  // As main.ts starts: migrate (a no-op on the migrated templates tests clone), then compose.
+  await migrateDatabase(config, handle, logger);
+  const { app, services } = await composeApp(config, handle, logger, {
     ...(options.clock && { clock: options.clock }),
     ...(options.webDistDir !== undefined && { webDistDir: options.webDistDir }),
     ...(options.heartbeatMs !== undefined && { heartbeatMs: options.heartbeatMs }),
@@ -131,6 +135,16 @@ export const startTestApp = async (
     // app.close() also closes the database handle (onClose hook).
     close: () => app.close(),
   };
+};
+
+/**
+ * Puts an app on a real socket, a free port on 127.0.0.1, and returns its base URL: for what
+ * `app.inject()` cannot show (streams, concurrent clients, a proxy in front). `app.close()`
+ * (or the TestApp's `close()`) stops listening.
+ */
+export const listen = async (app: FastifyInstance): Promise<string> => {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  return `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
 };
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

@@ -15,8 +15,11 @@ export interface SseConnection {
   readonly frames: SseFrame[];
   raw: string;
   readonly ended: Promise<void>;
-  /** Resolves when `predicate` holds for the frames received so far. */
-  until(predicate: (frames: SseFrame[]) => boolean, timeoutMs?: number): Promise<SseFrame[]>;
+  /** Resolves when `predicate` holds for the frames (and raw text) received so far. */
+  until(
+    predicate: (frames: SseFrame[], raw: string) => boolean,
+    timeoutMs?: number,
+  ): Promise<SseFrame[]>;
   close(): void;
 }
 
@@ -40,7 +43,7 @@ export const connectSse = async (
     until: (predicate, timeoutMs = 10_000) =>
       new Promise((resolve, reject) => {
         const check = (): void => {
-          if (predicate(frames)) {
+          if (predicate(frames, conn.raw)) {
             waiters.delete(check);
             clearTimeout(timer);
             resolve(frames);
@@ -63,7 +66,7 @@ export const connectSse = async (
     conn.raw = await res.text();
     return conn;
   }
-  const reader = res.body.getReader();
+  const reader: ReadableStreamDefaultReader<Uint8Array> = res.body.getReader();
   const decoder = new TextDecoder();
   let buffer = '';
   (conn as { ended: Promise<void> }).ended = (async () => {

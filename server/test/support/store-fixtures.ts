@@ -8,6 +8,7 @@ import type {
   Page,
   Recorded,
   Transactor,
+  TxStores,
 } from '../../src/application/ports.js';
 import type { Department } from '../../src/domain/department.js';
 import { DomainError, type DomainErrorCode } from '../../src/domain/errors.js';
@@ -95,7 +96,7 @@ export const recorded = async (pending: Promise<CheckInWrite>): Promise<Recorded
 export const checkIn = (
   tx: Transactor,
   department: Pick<Department, 'id' | 'code'>,
-  options: { serviceDay: string; checkedInAt: Date; priority?: Priority },
+  options: Parameters<typeof newVisit>[1],
   claim: IdempotencyClaim | null = null,
 ): Promise<Recorded> =>
   tx.run(({ visits }) => {
@@ -164,6 +165,57 @@ export const eventIdsOf = async (
 };
 
 export const oneToN = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1);
+
+/**
+ * Takes locks in a transaction that then stays open, as a concurrent request would hold
+ * them, until `release()`; resolves once `lock` is done. `then` runs after the release, on
+ * what `lock` returned, before the commit; `committed` settles with the transaction.
+ */
+export const holdLocks = async <L, R = undefined>(
+  tx: Transactor,
+  lock: (stores: TxStores) => Promise<L>,
+  then?: (stores: TxStores, held: L) => Promise<R>,
+): Promise<{ release: () => void; committed: Promise<R | undefined> }> => {
+  let held!: () => void;
+  const isHeld = new Promise<void>((resolve) => (held = resolve));
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const committed = tx.run(async (stores) => {
+    const taken = await lock(stores);
+    held();
+    await released;
+    return then?.(stores, taken);
+  });
+  await Promise.race([isHeld, committed]); // a failing `lock` rejects here
+  return { release, committed };
+};
+
+/**
+ * Resolves once `n` sessions of this database wait for a lock (`pg_stat_activity`): the
+ * waiters are seen blocked, not merely slow. Fails as soon as `finished()` says a would-be
+ * waiter got through instead, or after `timeoutMs`. Postgres only (PGlite has one session).
+ */
+export const untilWaitingForLocks = async (
+  handle: DatabaseHandle,
+  n: number,
+  finished: () => boolean,
+  timeoutMs = 5_000,
+): Promise<void> => {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    if (finished()) throw new Error('a transaction expected to wait for a lock went through');
+    const waiting = await countRows(
+      handle,
+      sql`SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+    );
+    if (waiting >= n) return;
+    if (performance.now() > deadline) {
+      throw new Error(`${waiting} of ${n} transactions wait for a lock after ${timeoutMs} ms`);
+    }
+    await sleep(10);
+  }
+};
 
 type Lister<T> = (page: Page) => Promise<{ items: T[]; nextCursor: string | null }>;
 

@@ -1,8 +1,14 @@
-import type { Clock, EventPublisher, Transactor } from '../ports.js';
+import type { Clock, EventPublisher, Transactor, TxStores } from '../ports.js';
 import { makeCloseOut } from './close-out.js';
 import { makePruning } from './pruning.js';
 import { makeRetention } from './retention.js';
-import { jobActor, jobMeta, type JobName, type ScheduledJob } from './scheduled-job.js';
+import {
+  jobActor,
+  jobMeta,
+  type JobName,
+  type JobStores,
+  type ScheduledJob,
+} from './scheduled-job.js';
 
 /** What one job did on one call of `runDue`. */
 export interface JobOutcome {
@@ -19,7 +25,7 @@ export interface JobOutcome {
 }
 
 interface Deps {
-  readonly tx: Transactor;
+  readonly tx: Transactor<JobStores & Pick<TxStores, 'audit'>>;
   readonly clock: Clock;
   readonly events: EventPublisher;
   readonly timeZone: string;

@@ -16,11 +16,14 @@ export interface JobResult {
   readonly events: readonly VisitEvent[];
 }
 
+/** What a job's work may touch; the claim and the audit row of the run are the runner's. */
+export type JobStores = Pick<TxStores, 'visits' | 'housekeeping' | 'jobRuns'>;
+
 export interface ScheduledJob {
   readonly name: JobName;
   /** The period `now` falls in. Each period of a job runs once across every instance. */
   period(now: Date): string;
-  run(stores: TxStores, now: Date, period: string): Promise<JobResult>;
+  run(stores: JobStores, now: Date, period: string): Promise<JobResult>;
 }
 
 export const HOUR_MS = 60 * 60 * 1000;

@@ -1,13 +1,13 @@
 import type { Actor } from '../../domain/actor.js';
 import { DomainError, notFound } from '../../domain/errors.js';
 import type { Visit } from '../../domain/visit.js';
-import type { Transactor } from '../ports.js';
+import type { Transactor, TxStores } from '../ports.js';
 import type { Channel, Closable, DepartmentFeeds } from './department-feeds.js';
 import type { BoardSink, PublicFanout, TicketSink } from './public-fanout.js';
 import type { TicketView } from './public-views.js';
 
 interface Deps {
-  readonly tx: Transactor;
+  readonly tx: Transactor<Pick<TxStores, 'visits'>>;
   readonly feeds: DepartmentFeeds;
   readonly fanout: PublicFanout;
 }
@@ -31,7 +31,7 @@ export const makeLivePublic = ({ tx, feeds, fanout }: Deps) => {
       const visit = id === undefined ? undefined : view?.active.get(id);
       if (visit !== undefined) return { ch: await feeds.acquire(ch.departmentId), visit };
     }
-    const visit = await tx.read(({ visits }) => visits.findByPublicToken(publicToken));
+    const visit = await tx.autocommit(({ visits }) => visits.findByPublicToken(publicToken));
     if (visit === null) throw notFound('Ticket');
     return { ch: await feeds.acquire(visit.departmentId), visit };
   };

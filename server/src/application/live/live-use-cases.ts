@@ -9,6 +9,7 @@ import type {
   EventBus,
   EventLog,
   Transactor,
+  TxStores,
 } from '../ports.js';
 import { makeDepartmentFeeds, type Closable } from './department-feeds.js';
 import { makeLiveDepartment, type DepartmentSink } from './live-department.js';
@@ -23,7 +24,7 @@ export type { Closable } from './department-feeds.js';
 const RECHECK_EVERY = 4;
 
 interface Deps {
-  readonly tx: Transactor;
+  readonly tx: Transactor<Pick<TxStores, 'departments' | 'queue' | 'visits'>>;
   readonly clock: Clock;
   readonly log: EventLog;
   readonly bus: EventBus & ControlBus;
@@ -47,7 +48,7 @@ export const makeLiveUseCases = (deps: Deps) => {
     log,
     bus,
     loadView: makeLoadQueueView({ tx, clock, timeZone }),
-    readCounter: (departmentId) => tx.read(({ queue }) => queue.counter(departmentId)),
+    readCounter: (departmentId) => tx.autocommit(({ queue }) => queue.counter(departmentId)),
     onError,
     ...(deps.onEventForwarded && { onForward: deps.onEventForwarded }),
   });

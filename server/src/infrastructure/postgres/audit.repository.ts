@@ -1,12 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type {
-  AuditActor,
-  AuditEntry,
-  AuditLog,
-  AuditReader,
-  AuditRecord,
-  Clock,
-} from '../../application/ports.js';
+import type { AuditEntry, AuditLog, AuditReader, Clock } from '../../application/ports.js';
+import type { AuditActor, AuditRecord } from '../../domain/audit.js';
 import { DomainError } from '../../domain/errors.js';
 import type { Database } from './schema.js';
 

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Clock, Device, DeviceKind, DeviceStore } from '../../application/ports.js';
+import type { Clock, DeviceStore } from '../../application/ports.js';
+import type { Device, DeviceKind } from '../../domain/device.js';
 import { afterKey, decodeCursor, pageOf } from './cursor.js';
 import type { Database, DevicesTable } from './schema.js';
 

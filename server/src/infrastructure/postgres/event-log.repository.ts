@@ -1,8 +1,19 @@
 import type { Kysely } from 'kysely';
 import type { EventLog } from '../../application/ports.js';
-import type { VisitEventType } from '../../domain/state-machine.js';
+import type { VisitEvent } from '../../domain/events.js';
+import { decodeEvent } from '../event-codec.js';
 import type { Database } from './schema.js';
-import { snapshotToVisit } from './visit.mapper.js';
+
+/** A row the codec refuses is a damaged record: an error, not an event to skip. */
+const storedEvent = (row: { department_id: string; event_id: number }): VisitEvent => {
+  const event = decodeEvent(row);
+  if (event === null) {
+    throw new Error(
+      `visit_events row (${row.department_id}, ${row.event_id}) is not a visit event`,
+    );
+  }
+  return event;
+};
 
 export const makeEventLog = (db: Kysely<Database>): EventLog => ({
   readAfter: async (departmentId, afterEventId, limit) => {
@@ -14,14 +25,7 @@ export const makeEventLog = (db: Kysely<Database>): EventLog => ({
       .orderBy('event_id')
       .limit(limit)
       .execute();
-    return rows.map((r) => ({
-      departmentId: r.department_id,
-      eventId: r.event_id,
-      type: r.type as VisitEventType,
-      visit: snapshotToVisit(r.visit),
-      serviceDay: r.service_day,
-      occurredAt: r.occurred_at,
-    }));
+    return rows.map(storedEvent);
   },
 
   head: async (departmentId) => {

@@ -43,7 +43,7 @@ void _check;
  * it (on PGlite, touching the outer handle inside a transaction would deadlock).
  */
 export const makeTransactor = (db: Kysely<Database>, clock: Clock): Transactor => ({
-  read: (work) => work(storesOn(db, clock)),
+  autocommit: (work) => work(storesOn(db, clock)),
   run: (work, options) => {
     const builder = db.transaction();
     return (

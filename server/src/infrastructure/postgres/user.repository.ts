@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { Clock, StaffUser, UserStore } from '../../application/ports.js';
+import type { Clock, UserStore } from '../../application/ports.js';
 import type { StaffRole } from '../../domain/actor.js';
+import type { StaffUser } from '../../domain/staff-user.js';
 import { afterKey, decodeCursor, pageOf } from './cursor.js';
 import { translateUnique } from './pg-errors.js';
 import type { Database, UsersTable } from './schema.js';

@@ -31,14 +31,31 @@ export const toVisit = (r: VisitRow): Visit => ({
   cancelReason: r.cancel_reason,
 });
 
-/**
- * An event's `visit` column holds `to_jsonb(row)` of the visits row as it was after the
- * change: same keys as the row, timestamps as ISO strings.
- */
-export const snapshotToVisit = (json: unknown): Visit => {
-  const parsed: unknown = typeof json === 'string' ? JSON.parse(json) : json;
-  return toVisit(parsed as VisitRow);
-};
+/** The domain Visit → its `visits` row (the inverse of `toVisit`). */
+export const toVisitRow = (v: Visit): VisitRow => ({
+  id: v.id,
+  department_id: v.departmentId,
+  service_day: v.serviceDay,
+  seq: v.seq,
+  ticket: v.ticket,
+  public_token: v.publicToken,
+  priority: v.priority,
+  state: v.state,
+  version: v.version,
+  room_id: v.roomId,
+  called_by: v.calledBy,
+  call_count: v.callCount,
+  display_name: v.patient.displayName,
+  phone: v.patient.phone,
+  checked_in_at: v.checkedInAt,
+  queued_at: v.queuedAt,
+  called_at: v.calledAt,
+  started_at: v.startedAt,
+  ended_at: v.endedAt,
+  transferred_from_visit_id: v.transferredFromVisitId,
+  transferred_to_visit_id: v.transferredToVisitId,
+  cancel_reason: v.cancelReason,
+});
 
 /** The columns a transition may change, for an UPDATE. */
 export const changedColumns = (v: Visit) => ({

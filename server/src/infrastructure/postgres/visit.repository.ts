@@ -9,12 +9,13 @@ import type {
 } from '../../application/ports.js';
 import type { VisitEventType } from '../../domain/state-machine.js';
 import type { Visit } from '../../domain/visit.js';
+import { decodeVisit } from '../event-codec.js';
 import { auditColumns, auditValues } from './audit.repository.js';
 import { batchCheckIn, type BatchItem } from './check-in-batch.statement.js';
 import { singleCheckIn, writeOf, type CheckInRow } from './check-in.statements.js';
 import { runStatement } from './prepared-statements.js';
 import type { Database, VisitRow } from './schema.js';
-import { changedColumns, snapshotToVisit, toRecorded, toVisit } from './visit.mapper.js';
+import { changedColumns, toRecorded, toVisit } from './visit.mapper.js';
 
 type RecordedRow = VisitRow & { event_id: number };
 
@@ -132,6 +133,9 @@ export const makeVisitStore = (db: Kysely<Database>): VisitStore => ({
       .where('visit_id', '=', visitId)
       .where('type', '=', 'visit.checked_in')
       .executeTakeFirst();
-    return row === undefined ? null : snapshotToVisit(row.visit);
+    if (row === undefined) return null;
+    const visit = decodeVisit(row.visit);
+    if (visit === null) throw new Error(`the check-in event of visit ${visitId} is not a visit`);
+    return visit;
   },
 });

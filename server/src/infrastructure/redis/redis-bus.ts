@@ -9,8 +9,8 @@ import type {
   EventPublisher,
 } from '../../application/ports.js';
 import type { VisitEvent } from '../../domain/events.js';
+import { encodeEvent, parseEventMessage } from '../event-codec.js';
 import { decodeControl, encodeControl } from './control-message.js';
-import { decodeEvent, encodeEvent } from './event-message.js';
 import { redisKeys } from './keys.js';
 
 type Listener = (event: VisitEvent) => void;
@@ -52,7 +52,7 @@ export const makeRedisBus = ({
     }
     const departmentId = redisKeys.departmentChannelPattern.exec(channel)?.[1];
     if (departmentId === undefined) return;
-    const event = decodeEvent(raw);
+    const event = parseEventMessage(raw);
     if (event === null || event.departmentId !== departmentId) {
       logger?.warn({ channel }, 'dropped a malformed event message');
       return;

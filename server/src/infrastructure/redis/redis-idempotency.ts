@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { GuardClaim, IdempotencyGuard } from '../../application/ports.js';
-import { visitFromJson } from './event-message.js';
+import { decodeVisit, encodeVisit } from '../event-codec.js';
 import { redisKeys, redisTtl } from './keys.js';
 
 /**
@@ -71,7 +71,7 @@ const makeStrictGuard = (redis: Redis): IdempotencyGuard => ({
     const stored = raw === null ? null : parse(raw);
     if (stored === null) return unguarded; // lapsed or unreadable meanwhile
     if (stored.state === 'pending') return { kind: 'in_progress' };
-    const visit = visitFromJson(stored.visit);
+    const visit = decodeVisit(stored.visit);
     return visit === null
       ? unguarded
       : { kind: 'completed', fingerprint: stored.fingerprint, visit };
@@ -79,7 +79,11 @@ const makeStrictGuard = (redis: Redis): IdempotencyGuard => ({
 
   complete: async ({ credential, key, fingerprint }, owner, visit) => {
     if (owner === '') return;
-    const done = JSON.stringify({ state: 'done', fingerprint, visit } satisfies Stored);
+    const done = JSON.stringify({
+      state: 'done',
+      fingerprint,
+      visit: encodeVisit(visit),
+    } satisfies Stored);
     await redis.eval(
       COMPLETE,
       1,

@@ -1,10 +1,6 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import type {
-  DeviceKind,
-  DeviceTokens,
-  Fingerprinter,
-  Randomness,
-} from '../../application/ports.js';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { DeviceTokens, Fingerprinter, Randomness } from '../../application/ports.js';
+import type { DeviceKind } from '../../domain/device.js';
 
 /**
  * Random bytes served from a 4 KiB block, each byte handed out once — what randomUUID does
@@ -60,7 +56,3 @@ const canonical = (value: unknown): string => {
 export const sha256Fingerprinter: Fingerprinter = {
   fingerprint: (body) => sha256(canonical(body)),
 };
-
-/** Constant-time and length-safe: compares digests, so unequal lengths leak nothing. */
-export const safeEqual = (a: string, b: string): boolean =>
-  timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());

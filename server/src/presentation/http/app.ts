@@ -17,9 +17,11 @@ import type { Clock } from '../../application/ports.js';
 import type { UseCases } from '../../application/use-cases.js';
 import { authPlugin } from './auth.js';
 import { installErrorHandling, problem, sendProblem } from './errors.js';
-import { installRequestMetrics, makeMetrics, type AppMetrics } from './metrics.js';
-import { adminRoutes } from './routes/admin.routes.js';
+import { installRequestMetrics, type AppMetrics } from './metrics.js';
+import { adminDepartmentRoutes } from './routes/admin-departments.routes.js';
+import { adminDeviceRoutes } from './routes/admin-devices.routes.js';
 import { adminSessionRoutes } from './routes/admin-sessions.routes.js';
+import { adminUserRoutes } from './routes/admin-users.routes.js';
 import { auditRoutes } from './routes/audit.routes.js';
 import { authRoutes } from './routes/auth.routes.js';
 import { checkinRoutes } from './routes/checkins.routes.js';
@@ -29,6 +31,7 @@ import { healthRoutes } from './routes/health.routes.js';
 import { operationsRoutes, type HealthSources } from './routes/operations.routes.js';
 import { reportRoutes } from './routes/reports.routes.js';
 import { streamRoutes } from './routes/streams.routes.js';
+import { declarePluginRoutes } from './route-policy.js';
 import { registerSecurity, type RateLimits, type SecurityOptions } from './security.js';
 import { makeSseRegistry } from './sse.js';
 import { visitRoutes } from './routes/visits.routes.js';
@@ -50,26 +53,19 @@ export interface AppDeps {
   readonly production?: boolean;
   /** SSE comment interval; docs/api.md: at least every 15 s. */
   readonly heartbeatMs?: number;
-  /** CORS allow-list (CORS_ORIGINS); absent or empty: no cross-origin access. */
-  readonly corsOrigins?: readonly string[];
-  /** RATE_LIMIT_*; absent: docs/api.md's defaults. */
-  readonly rateLimits?: RateLimits;
+  /** CORS allow-list (CORS_ORIGINS); empty: no cross-origin access. */
+  readonly corsOrigins: readonly string[];
+  /** RATE_LIMIT_*. */
+  readonly rateLimits: RateLimits;
   /** Redis for rate-limit counters shared across instances; absent: per instance. */
   readonly rateLimitStore?: SecurityOptions['rateLimitStore'];
-  /** Prometheus metrics of this app; absent: a fresh registry. */
-  readonly metrics?: AppMetrics;
+  /** Prometheus metrics of this app. */
+  readonly metrics: AppMetrics;
   /** METRICS_TOKEN; absent: /metrics answers 404. */
   readonly metricsToken?: string | undefined;
-  /** What /health/details reports; absent: only the ready() check. */
-  readonly health?: HealthSources;
+  /** What /health/details reports. */
+  readonly health: HealthSources;
 }
-
-/** docs/api.md's defaults, for callers that do not pass config.rateLimits. */
-const defaultRateLimits: RateLimits = {
-  globalPerMinute: 1200,
-  loginPerMinute: 30,
-  checkinPerMinute: 60,
-};
 
 const BODY_LIMIT = 64 * 1024;
 const requestIdPattern = /^[A-Za-z0-9._-]{8,64}$/;
@@ -107,14 +103,20 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
     app,
     deps.webDistDir === undefined ? undefined : (reply) => reply.sendFile('index.html'),
   );
-  await registerSecurity(app, {
-    production: deps.production === true,
-    corsOrigins: deps.corsOrigins ?? [],
-    rateLimits: deps.rateLimits ?? defaultRateLimits,
-    rateLimitStore: deps.rateLimitStore,
-  });
-  const metrics = deps.metrics ?? makeMetrics(deps.clock);
-  installRequestMetrics(app, metrics);
+  // Every route declares its access and rate limit (route-policy.ts); plugins' routes are
+  // given theirs where the plugin is registered.
+  const pluginRoutes = declarePluginRoutes(app);
+  await registerSecurity(
+    app,
+    {
+      production: deps.production === true,
+      corsOrigins: deps.corsOrigins,
+      rateLimits: deps.rateLimits,
+      rateLimitStore: deps.rateLimitStore,
+    },
+    pluginRoutes,
+  );
+  installRequestMetrics(app, deps.metrics);
   app.addHook('onSend', async (request, reply) => {
     void reply.header('x-request-id', String(request.id));
   });
@@ -136,9 +138,13 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
     // The schemas named with .meta({ id }) become components; without this their $refs dangle.
     transformObject: jsonSchemaTransformObject,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, () =>
-    app.swagger(),
+  await pluginRoutes({ access: 'public', limit: 'global', swaggerUi: true }, () =>
+    app.register(fastifySwaggerUi, { routePrefix: '/docs' }),
+  );
+  app.get(
+    '/openapi.json',
+    { config: { access: 'public', limit: 'global' }, schema: { hide: true } },
+    () => app.swagger(),
   );
 
   await app.register(fastifyCookie);
@@ -173,28 +179,21 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
   await app.register(deviceRoutes, opts);
   await app.register(checkinRoutes, opts);
   await app.register(visitRoutes, opts);
-  await app.register(adminRoutes, opts);
+  await app.register(adminDepartmentRoutes, opts);
+  await app.register(adminUserRoutes, opts);
+  await app.register(adminDeviceRoutes, opts);
   await app.register(auditRoutes, opts);
   await app.register(adminSessionRoutes, opts);
   await app.register(reportRoutes, opts);
   // Each heartbeat also rechecks the open streams' credentials: the backstop for a
   // revocation announcement lost while Redis was away (ADR 11).
   const sse = makeSseRegistry(app, deps.heartbeatMs ?? 15_000, deps.useCases.live.recheckStreams);
-  metrics.readOpenStreamsFrom(() => sse.size);
-  metrics.readReadyFrom(deps.ready);
+  deps.metrics.readOpenStreamsFrom(() => sse.size);
+  deps.metrics.readReadyFrom(deps.ready);
   await app.register(operationsRoutes, {
-    metrics,
+    metrics: deps.metrics,
     metricsToken: deps.metricsToken,
-    health: deps.health ?? {
-      version: 'unknown',
-      startedAt: deps.clock.now(),
-      database: {
-        kind: 'unknown',
-        ping: async () => {
-          if (!(await deps.ready())) throw new Error('not ready');
-        },
-      },
-    },
+    health: deps.health,
     openStreams: () => sse.size,
   });
   await app.register(streamRoutes, {
@@ -202,7 +201,7 @@ export const buildApp = async (deps: AppDeps): Promise<FastifyInstance> => {
     sse,
   });
 
-  if (deps.webDistDir !== undefined) await serveWebApp(app, deps.webDistDir);
+  if (deps.webDistDir !== undefined) await serveWebApp(app, deps.webDistDir, pluginRoutes);
   return app;
 };
 
@@ -222,24 +221,34 @@ export const webAppRoutes = [
 ] as const;
 
 /** The single-page app: its files, and index.html for each client-side route. */
-const serveWebApp = async (app: FastifyInstance, root: string): Promise<void> => {
-  await app.register(fastifyStatic, {
-    root: path.resolve(root),
-    wildcard: false,
-    // Hashed asset names never change content: cache them for a year. index.html is
-    // revalidated so a deploy reaches every screen on its next load.
-    setHeaders: (reply, filePath) => {
-      void reply.header(
-        'cache-control',
-        filePath.includes(`${path.sep}assets${path.sep}`)
-          ? 'public, max-age=31536000, immutable'
-          : 'no-cache',
-      );
-    },
-  });
+const serveWebApp = async (
+  app: FastifyInstance,
+  root: string,
+  pluginRoutes: ReturnType<typeof declarePluginRoutes>,
+): Promise<void> => {
+  // One route per file found at start-up (wildcard: false), each given this policy.
+  const files = { access: 'public', limit: 'global' } as const;
+  await pluginRoutes(files, () =>
+    app.register(fastifyStatic, {
+      root: path.resolve(root),
+      wildcard: false,
+      // Hashed asset names never change content: cache them for a year. index.html is
+      // revalidated so a deploy reaches every screen on its next load.
+      setHeaders: (reply, filePath) => {
+        void reply.header(
+          'cache-control',
+          filePath.includes(`${path.sep}assets${path.sep}`)
+            ? 'public, max-age=31536000, immutable'
+            : 'no-cache',
+        );
+      },
+    }),
+  );
   for (const url of webAppRoutes) {
-    app.get(url, { config: { access: 'public' }, schema: { hide: true } }, (_request, reply) =>
-      reply.sendFile('index.html'),
+    app.get(
+      url,
+      { config: { access: 'public', limit: 'global' }, schema: { hide: true } },
+      (_request, reply) => reply.sendFile('index.html'),
     );
   }
 };

@@ -6,15 +6,7 @@ import type { UseCases } from '../../application/use-cases.js';
 import type { Actor } from '../../domain/actor.js';
 import { DomainError } from '../../domain/errors.js';
 
-/** Which credentials a route accepts. Every /api route must say; the default is refusal. */
-export type Access = 'public' | readonly ('staff' | 'kiosk' | 'board')[];
-
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    access?: Access;
-    /** The route also accepts `?ticket=` (a stream ticket) instead of the header. */
-    streamTicket?: boolean;
-  }
   interface FastifyRequest {
     actor: Actor | null;
     /** The staff session (refresh family) the access token belongs to. */
@@ -171,9 +163,9 @@ export const authPlugin = fp(
       // A path no route serves is a 404 for every caller, before authentication: an
       // anonymous caller learns nothing more than an admin would.
       if (request.is404) return;
+      // A route that declares no access is refused (route-policy.ts; a test finds it first).
       const access = request.routeOptions.config.access;
-      const isApi = request.url.startsWith('/api/');
-      if (access === 'public' || (access === undefined && !isApi)) return;
+      if (access === 'public') return;
       const ticket = streamTicketOf(request);
       const token = ticket === null ? bearer(request) : null;
       if (ticket === null && token === null) throw unauthenticated();
@@ -207,3 +199,9 @@ export const metaOf = (request: FastifyRequest) => {
       typeof userAgent === 'string' && userAgent !== '' ? userAgent.slice(0, USER_AGENT_MAX) : null,
   };
 };
+
+/** Who asks and from where: what every audited use case is given. */
+export const callerOf = (request: FastifyRequest) => ({
+  actor: actorOf(request),
+  meta: metaOf(request),
+});

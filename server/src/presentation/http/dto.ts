@@ -1,9 +1,13 @@
 import type { z } from 'zod';
-import type { Device, StaffUser } from '../../application/ports.js';
+import type { Device } from '../../domain/device.js';
+import type { StaffUser } from '../../domain/staff-user.js';
 import type { Queue } from '../../application/get-queue.js';
-import type { Department as DomainDepartment } from '../../domain/department.js';
+import type {
+  Department as DomainDepartment,
+  Room as DomainRoom,
+} from '../../domain/department.js';
 import type { Visit as DomainVisit } from '../../domain/visit.js';
-import type { Board, CurrentDevice, Department, Kiosk, User } from '../../contracts/index.js';
+import type { Board, CurrentDevice, Department, Kiosk, Room, User } from '../../contracts/index.js';
 import type { Queue as QueueDto, Visit } from '../../contracts/index.js';
 
 const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
@@ -35,6 +39,12 @@ export const visitDto = (v: DomainVisit, withPatient: boolean): z.input<typeof V
   cancelReason: v.cancelReason,
 });
 
+export const roomDto = (r: DomainRoom): z.input<typeof Room> => ({
+  id: r.id,
+  name: r.name,
+  active: r.active,
+});
+
 export const departmentDto = (d: DomainDepartment): z.input<typeof Department> => ({
   id: d.id,
   code: d.code,
@@ -42,7 +52,7 @@ export const departmentDto = (d: DomainDepartment): z.input<typeof Department> =
   active: d.active,
   priorityBurst: d.policy.priorityBurst,
   maxWaitMinutes: d.policy.maxWaitMinutes,
-  rooms: d.rooms.map((r) => ({ id: r.id, name: r.name, active: r.active })),
+  rooms: d.rooms.map(roomDto),
 });
 
 export const queueDto = (q: Queue): z.input<typeof QueueDto> => ({

@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import helmet from 'helmet';
 import type { Redis } from 'ioredis';
 import { DomainError } from '../../domain/errors.js';
+import type { declarePluginRoutes, RateLimitPolicy } from './route-policy.js';
 
 /** Requests per minute (docs/api.md: RATE_LIMIT_*). */
 export interface RateLimits {
@@ -28,17 +29,6 @@ export interface SecurityOptions {
 const WINDOW_MS = 60_000;
 
 /**
- * Streams are exempt from the global limit: every EventSource reconnect is a request, and
- * a 429 (any non-200) closes an EventSource for good (docs/adr/0007-live-updates.md). Opening one already takes
- * a credential or a single-use stream ticket.
- */
-const streamRoutes = new Set([
-  '/api/v1/departments/:id/events',
-  '/api/v1/boards/:boardId/events',
-  '/api/v1/tickets/:publicToken/events',
-]);
-
-/**
  * Check-ins count per credential, not per IP: kiosks often share one clinic NAT address.
  * The route's limit runs after the auth hook, so the actor is known; the header's hash is
  * the fallback (an unauthenticated request has already been refused by then).
@@ -51,16 +41,18 @@ const credentialKey = (request: FastifyRequest): string => {
     : `auth:${createHash('sha256').update(authorization).digest('base64url')}`;
 };
 
-/** Route limits, by `METHOD url`, on top of the global one. */
-const routeLimits = (limits: RateLimits): ReadonlyMap<string, RateLimitOptions> =>
-  new Map<string, RateLimitOptions>([
-    // Per client IP whatever the username; the lockout covers a single username.
-    ['POST /api/v1/auth/login', { max: limits.loginPerMinute, timeWindow: WINDOW_MS }],
-    [
-      'POST /api/v1/checkins',
-      { max: limits.checkinPerMinute, timeWindow: WINDOW_MS, keyGenerator: credentialKey },
-    ],
-  ]);
+/**
+ * What @fastify/rate-limit is told for each route policy (route-policy.ts): a route limit
+ * on top of the global one, no route limit (`undefined`), or no limit at all (`false`).
+ */
+const pluginLimits = (
+  limits: RateLimits,
+): Record<RateLimitPolicy, RateLimitOptions | false | undefined> => ({
+  global: undefined,
+  login: { max: limits.loginPerMinute, timeWindow: WINDOW_MS },
+  checkin: { max: limits.checkinPerMinute, timeWindow: WINDOW_MS, keyGenerator: credentialKey },
+  stream: false,
+});
 
 const rateLimited = (retryAfterSeconds: number): DomainError =>
   new DomainError('RATE_LIMITED', `Too many requests; retry in ${retryAfterSeconds} s`, {
@@ -104,27 +96,21 @@ const contentSecurityPolicy = (production: boolean, extraStyles: readonly string
 const swaggerLogoStyle = "'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='";
 
 /**
- * Helmet, CORS and rate limits. Registered on the root instance before any route: the
- * hooks must reach every route, and the route limits are attached by onRoute hooks that
- * only see routes declared after them.
+ * Helmet, CORS and rate limits, by each route's declared policy (route-policy.ts).
+ * Registered on the root instance before any route: the hooks must reach every route, and
+ * the route limits are attached by onRoute hooks that only see routes declared after them.
  */
 export const registerSecurity = async (
   app: FastifyInstance,
   opts: SecurityOptions,
+  pluginRoutes: ReturnType<typeof declarePluginRoutes>,
 ): Promise<void> => {
-  const perRoute = routeLimits(opts.rateLimits);
-  // Before the plugins: their onRoute hooks read what this one sets (rateLimit).
+  const limitOf = pluginLimits(opts.rateLimits);
+  // Before the plugin: its onRoute hook reads what this one sets (rateLimit).
   app.addHook('onRoute', (route) => {
-    // A fresh config object each time: routes may share one (admin routes do).
-    if (streamRoutes.has(route.url)) {
-      route.config = { ...route.config, rateLimit: false };
-      return;
-    }
-    const methods = Array.isArray(route.method) ? route.method : [route.method];
-    for (const method of methods) {
-      const limit = perRoute.get(`${method} ${route.url}`);
-      if (limit !== undefined) route.config = { ...route.config, rateLimit: limit };
-    }
+    const rateLimit = limitOf[route.config?.limit ?? 'global'];
+    // A fresh config object each time: routes may share one (the admin routes do).
+    if (rateLimit !== undefined) route.config = { ...route.config, rateLimit };
   });
 
   // Helmet's headers are fixed by its options: its middleware is built once here (the
@@ -142,36 +128,41 @@ export const registerSecurity = async (
   const pages = documentHeaders();
   const docs = documentHeaders([swaggerLogoStyle]);
   app.addHook('onRequest', (request, reply, done) => {
-    const url = request.routeOptions.url;
-    if (url !== undefined && streamRoutes.has(url)) {
+    const { limit, swaggerUi } = request.routeOptions.config;
+    if (limit === 'stream') {
       done();
       return;
     }
-    const headers = url === '/docs' || url?.startsWith('/docs/') === true ? docs : pages;
+    const headers = swaggerUi === true ? docs : pages;
     headers(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined));
   });
 
   const allowed = new Set(opts.corsOrigins);
-  await app.register(fastifyCors, {
-    // Unlisted origins get no CORS headers at all (and no preflight answer).
-    origin: (origin, callback) => {
-      callback(null, origin !== undefined && allowed.has(origin));
-    },
-    credentials: true,
-    methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
-    allowedHeaders: [
-      'Authorization',
-      'Content-Type',
-      'Idempotency-Key',
-      'X-CSRF-Token',
-      'Last-Event-ID',
-      'X-Request-Id',
-    ],
-    exposedHeaders: ['Location', 'Retry-After', 'Idempotent-Replayed', 'X-Request-Id'],
-    maxAge: 600,
-    // A bad preflight from an allowed origin gets the same 204, not a text/plain 400.
-    strictPreflight: false,
-  });
+  // CORS's catch-all OPTIONS route: a preflight is answered by CORS's hook, before any
+  // credential is looked at (a browser sends none with it); anything else it answers 404.
+  const cors = { access: 'public', limit: 'global' } as const;
+  await pluginRoutes(cors, () =>
+    app.register(fastifyCors, {
+      // Unlisted origins get no CORS headers at all (and no preflight answer).
+      origin: (origin, callback) => {
+        callback(null, origin !== undefined && allowed.has(origin));
+      },
+      credentials: true,
+      methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
+      allowedHeaders: [
+        'Authorization',
+        'Content-Type',
+        'Idempotency-Key',
+        'X-CSRF-Token',
+        'Last-Event-ID',
+        'X-Request-Id',
+      ],
+      exposedHeaders: ['Location', 'Retry-After', 'Idempotent-Replayed', 'X-Request-Id'],
+      maxAge: 600,
+      // A bad preflight from an allowed origin gets the same 204, not a text/plain 400.
+      strictPreflight: false,
+    }),
+  );
 
   await app.register(fastifyRateLimit, {
     // The global limit is the hook below; the plugin only runs the route limits.
@@ -194,7 +185,7 @@ export const registerSecurity = async (
   // (route-level hooks would only run after authentication).
   const globalLimit = app.createRateLimit();
   app.addHook('onRequest', async (request, reply) => {
-    if (request.routeOptions.config.rateLimit === false) return;
+    if (request.routeOptions.config.limit === 'stream') return;
     const result = await globalLimit(request);
     if (result.isAllowed) return;
     void reply.header('x-ratelimit-limit', result.max);

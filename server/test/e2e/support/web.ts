@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { serverDir } from '../../support/process.js';
-import { startTestApp, testConfig, type TestApp } from '../../support/app.js';
+import { listen, startTestApp, testConfig, type TestApp } from '../../support/app.js';
 import { freshPostgres, type TestDatabase } from '../../support/postgres.js';
 
 /**
@@ -60,8 +59,7 @@ export const startWebApp = async (env: NodeJS.ProcessEnv = {}): Promise<WebApp> 
     config: testConfig({ REDIS_URL: redisUrl, ...env }),
     webDistDir: WEB_DIST,
   });
-  await t.app.listen({ host: '127.0.0.1', port: 0 });
-  const base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+  const base = await listen(t.app);
   return {
     t,
     db,

@@ -3876,13 +3876,13 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description text/event-stream */
+        /** @description Server-Sent Events (`text/event-stream`): first `snapshot` (data: the Queue), or, resuming with `lastEventId` or `Last-Event-ID`, the events missed since (a fresh `snapshot` when that id is too old, from another service day or in the future); then each `visit.*` event (data: a DepartmentEvent; `id:` its number). A `: ping` comment comes at least every 15 s. */
         200: {
           headers: {
             [name: string]: unknown;
           };
           content: {
-            'application/json': string;
+            'text/event-stream': components['schemas']['DepartmentStreamEvent'];
           };
         };
         /** @description Default Response */
@@ -3953,13 +3953,13 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description text/event-stream */
+        /** @description Server-Sent Events (`text/event-stream`): first `snapshot`, then `board.updated` on each change; data: a BoardState (tickets, rooms, counts and waits; never a name or a phone). A `: ping` comment comes at least every 15 s. */
         200: {
           headers: {
             [name: string]: unknown;
           };
           content: {
-            'application/json': string;
+            'text/event-stream': components['schemas']['BoardStreamEvent'];
           };
         };
         /** @description Default Response */
@@ -4074,13 +4074,13 @@ export interface paths {
       };
       requestBody?: never;
       responses: {
-        /** @description text/event-stream */
+        /** @description Server-Sent Events (`text/event-stream`): `ticket.updated` at once and on each change; data: a TicketView (no patient data). A `: ping` comment comes at least every 15 s. */
         200: {
           headers: {
             [name: string]: unknown;
           };
           content: {
-            'application/json': string;
+            'text/event-stream': components['schemas']['TicketStreamEvent'];
           };
         };
         /** @description Default Response */
@@ -4262,6 +4262,81 @@ export interface components {
       position: number | null;
       estimatedWaitMinutes: number | null;
       roomName: string | null;
+    };
+    BoardStateInput: {
+      departments: {
+        departmentId: string;
+        departmentName: string;
+        nowServing: {
+          ticket: string;
+          roomName: string | null;
+          calledAt: string;
+        }[];
+        recentlyCalled: {
+          ticket: string;
+          roomName: string | null;
+          calledAt: string;
+        }[];
+        waitingCount: number;
+        estimatedWaitMinutes: number | null;
+      }[];
+    };
+    DepartmentEventInput: {
+      eventId: number;
+      /** @enum {string} */
+      type:
+        | 'visit.checked_in'
+        | 'visit.called'
+        | 'visit.recalled'
+        | 'visit.started'
+        | 'visit.completed'
+        | 'visit.no_show'
+        | 'visit.returned'
+        | 'visit.requeued'
+        | 'visit.cancelled'
+        | 'visit.transferred';
+      visit: components['schemas']['VisitInput'];
+      /** Format: date-time */
+      occurredAt: string;
+    };
+    DepartmentStreamEventInput:
+      | {
+          /** @constant */
+          event: 'snapshot';
+          /** @description The last event number the queue includes */
+          id: number;
+          data: components['schemas']['QueueInput'];
+        }
+      | {
+          /** @enum {string} */
+          event:
+            | 'visit.checked_in'
+            | 'visit.called'
+            | 'visit.recalled'
+            | 'visit.started'
+            | 'visit.completed'
+            | 'visit.no_show'
+            | 'visit.returned'
+            | 'visit.requeued'
+            | 'visit.cancelled'
+            | 'visit.transferred';
+          /** @description `eventId`: the department's event number, gap-free */
+          id: number;
+          data: components['schemas']['DepartmentEventInput'];
+        };
+    BoardStreamEventInput: {
+      /** @enum {string} */
+      event: 'snapshot' | 'board.updated';
+      /** @description Opaque; a board stream is not resumed */
+      id: string;
+      data: components['schemas']['BoardStateInput'];
+    };
+    TicketStreamEventInput: {
+      /** @constant */
+      event: 'ticket.updated';
+      /** @description Opaque; a ticket stream is not resumed */
+      id: string;
+      data: components['schemas']['TicketViewInput'];
     };
     DailyReportDayInput: {
       /** Format: date */
@@ -4450,6 +4525,81 @@ export interface components {
       position: number | null;
       estimatedWaitMinutes: number | null;
       roomName: string | null;
+    };
+    BoardState: {
+      departments: {
+        departmentId: string;
+        departmentName: string;
+        nowServing: {
+          ticket: string;
+          roomName: string | null;
+          calledAt: string;
+        }[];
+        recentlyCalled: {
+          ticket: string;
+          roomName: string | null;
+          calledAt: string;
+        }[];
+        waitingCount: number;
+        estimatedWaitMinutes: number | null;
+      }[];
+    };
+    DepartmentEvent: {
+      eventId: number;
+      /** @enum {string} */
+      type:
+        | 'visit.checked_in'
+        | 'visit.called'
+        | 'visit.recalled'
+        | 'visit.started'
+        | 'visit.completed'
+        | 'visit.no_show'
+        | 'visit.returned'
+        | 'visit.requeued'
+        | 'visit.cancelled'
+        | 'visit.transferred';
+      visit: components['schemas']['Visit'];
+      /** Format: date-time */
+      occurredAt: string;
+    };
+    DepartmentStreamEvent:
+      | {
+          /** @constant */
+          event: 'snapshot';
+          /** @description The last event number the queue includes */
+          id: number;
+          data: components['schemas']['Queue'];
+        }
+      | {
+          /** @enum {string} */
+          event:
+            | 'visit.checked_in'
+            | 'visit.called'
+            | 'visit.recalled'
+            | 'visit.started'
+            | 'visit.completed'
+            | 'visit.no_show'
+            | 'visit.returned'
+            | 'visit.requeued'
+            | 'visit.cancelled'
+            | 'visit.transferred';
+          /** @description `eventId`: the department's event number, gap-free */
+          id: number;
+          data: components['schemas']['DepartmentEvent'];
+        };
+    BoardStreamEvent: {
+      /** @enum {string} */
+      event: 'snapshot' | 'board.updated';
+      /** @description Opaque; a board stream is not resumed */
+      id: string;
+      data: components['schemas']['BoardState'];
+    };
+    TicketStreamEvent: {
+      /** @constant */
+      event: 'ticket.updated';
+      /** @description Opaque; a ticket stream is not resumed */
+      id: string;
+      data: components['schemas']['TicketView'];
     };
     DailyReportDay: {
       /** Format: date */

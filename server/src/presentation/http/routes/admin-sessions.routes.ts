@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ActiveSession } from '../../../application/ports.js';
+import type { ActiveSession } from '../../../domain/session.js';
 import type { UseCases } from '../../../application/use-cases.js';
 import { IdParams, problems, UserSessionList } from '../../../contracts/index.js';
-import { actorOf, metaOf } from '../auth.js';
+import { actorOf, callerOf } from '../auth.js';
 
 const sessionDto = (s: ActiveSession) => ({
   id: s.id,
@@ -22,7 +22,7 @@ export const adminSessionRoutes: FastifyPluginAsyncZod<{ useCases: UseCases }> =
   app,
   { useCases },
 ) => {
-  const config = { access: ['staff'] as const };
+  const config = { access: ['staff'], limit: 'global' } as const;
   const tags = ['admin'];
 
   app.get(
@@ -58,8 +58,7 @@ export const adminSessionRoutes: FastifyPluginAsyncZod<{ useCases: UseCases }> =
     },
     async (request, reply) => {
       await useCases.sessionAdmin.revoke({
-        actor: actorOf(request),
-        meta: metaOf(request),
+        ...callerOf(request),
         sessionId: request.params.id,
       });
       return reply.status(204).send(null);

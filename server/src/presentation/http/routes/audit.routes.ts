@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import type { AuditRecord } from '../../../application/ports.js';
+import type { AuditRecord } from '../../../domain/audit.js';
 import type { UseCases } from '../../../application/use-cases.js';
 import { AuditPage, AuditQuery, problems } from '../../../contracts/index.js';
 import { actorOf } from '../auth.js';
@@ -28,7 +28,7 @@ export const auditRoutes: FastifyPluginAsyncZod<{ useCases: UseCases }> = async 
   app.get(
     '/api/v1/admin/audit',
     {
-      config: { access: ['staff'] },
+      config: { access: ['staff'], limit: 'global' },
       schema: {
         tags: ['admin'],
         summary: 'Audit events, newest first',

@@ -70,7 +70,7 @@ export const authRoutes: FastifyPluginAsyncZod<{
   app.post(
     '/api/v1/auth/login',
     {
-      config: { access: 'public' },
+      config: { access: 'public', limit: 'login' },
       schema: {
         tags: ['auth'],
         summary: 'Staff login',
@@ -85,7 +85,7 @@ export const authRoutes: FastifyPluginAsyncZod<{
   app.post(
     '/api/v1/auth/refresh',
     {
-      config: { access: 'public' },
+      config: { access: 'public', limit: 'global' },
       onRequest: (request, reply, done) => app.csrfProtection(request, reply, done),
       schema: {
         tags: ['auth'],
@@ -106,7 +106,7 @@ export const authRoutes: FastifyPluginAsyncZod<{
   app.post(
     '/api/v1/auth/logout',
     {
-      config: { access: 'public' },
+      config: { access: 'public', limit: 'global' },
       onRequest: (request, reply, done) => app.csrfProtection(request, reply, done),
       schema: {
         tags: ['auth'],
@@ -126,7 +126,7 @@ export const authRoutes: FastifyPluginAsyncZod<{
   app.post(
     '/api/v1/auth/password',
     {
-      config: { access: ['staff'] },
+      config: { access: ['staff'], limit: 'global' },
       schema: {
         tags: ['auth'],
         summary: 'Change my password (ends my other sessions)',
@@ -148,7 +148,7 @@ export const authRoutes: FastifyPluginAsyncZod<{
   app.get(
     '/api/v1/me',
     {
-      config: { access: ['staff'] },
+      config: { access: ['staff'], limit: 'global' },
       schema: {
         tags: ['auth'],
         summary: 'The logged-in staff user',

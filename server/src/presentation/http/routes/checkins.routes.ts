@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { UseCases } from '../../../application/use-cases.js';
 import { CheckInBody, CheckInHeaders, problems, VisitEnvelope } from '../../../contracts/index.js';
-import { actorOf, metaOf } from '../auth.js';
+import { callerOf } from '../auth.js';
 import { visitDto } from '../dto.js';
 
 export const checkinRoutes: FastifyPluginAsyncZod<{ useCases: UseCases }> = async (
@@ -11,7 +11,7 @@ export const checkinRoutes: FastifyPluginAsyncZod<{ useCases: UseCases }> = asyn
   app.post(
     '/api/v1/checkins',
     {
-      config: { access: ['kiosk', 'staff'] },
+      config: { access: ['kiosk', 'staff'], limit: 'checkin' },
       schema: {
         tags: ['check-in'],
         summary: 'Check a patient in (idempotent per Idempotency-Key)',
@@ -22,8 +22,7 @@ export const checkinRoutes: FastifyPluginAsyncZod<{ useCases: UseCases }> = asyn
     },
     async (request, reply) => {
       const result = await useCases.checkIn({
-        actor: actorOf(request),
-        meta: metaOf(request),
+        ...callerOf(request),
         idempotencyKey: request.headers['idempotency-key'],
         body: request.body,
       });

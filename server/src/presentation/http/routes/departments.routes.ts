@@ -10,7 +10,7 @@ import {
   Queue,
   VisitEnvelope,
 } from '../../../contracts/index.js';
-import { actorOf, metaOf } from '../auth.js';
+import { actorOf, callerOf } from '../auth.js';
 import { departmentDto, queueDto, visitDto } from '../dto.js';
 
 /**
@@ -35,7 +35,7 @@ export const departmentRoutes: FastifyPluginAsyncZod<{ useCases: UseCases }> = a
   app.get(
     '/api/v1/departments',
     {
-      config: { access: ['staff', 'kiosk', 'board'] },
+      config: { access: ['staff', 'kiosk', 'board'], limit: 'global' },
       schema: {
         tags: ['queue'],
         summary: 'Departments the caller can see',
@@ -50,7 +50,7 @@ export const departmentRoutes: FastifyPluginAsyncZod<{ useCases: UseCases }> = a
   app.get(
     '/api/v1/departments/:id/queue',
     {
-      config: { access: ['staff'] },
+      config: { access: ['staff'], limit: 'global' },
       schema: {
         tags: ['queue'],
         summary: "Today's queue",
@@ -72,7 +72,7 @@ export const departmentRoutes: FastifyPluginAsyncZod<{ useCases: UseCases }> = a
   app.post(
     '/api/v1/departments/:id/call-next',
     {
-      config: { access: ['staff'] },
+      config: { access: ['staff'], limit: 'global' },
       schema: {
         tags: ['queue'],
         summary: 'Call the next patient to a room',
@@ -84,8 +84,7 @@ export const departmentRoutes: FastifyPluginAsyncZod<{ useCases: UseCases }> = a
     async (request) => ({
       visit: visitDto(
         await useCases.callNext({
-          actor: actorOf(request),
-          meta: metaOf(request),
+          ...callerOf(request),
           departmentId: request.params.id,
           roomId: request.body.roomId,
         }),

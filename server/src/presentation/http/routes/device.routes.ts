@@ -13,7 +13,7 @@ export const deviceRoutes: FastifyPluginAsyncZod<{ useCases: UseCases }> = async
   app.get(
     '/api/v1/device',
     {
-      config: { access: ['kiosk', 'board'] },
+      config: { access: ['kiosk', 'board'], limit: 'global' },
       schema: {
         tags: ['devices'],
         summary: 'The calling kiosk or board',

@@ -10,13 +10,16 @@ export const healthRoutes: FastifyPluginAsyncZod<{ ready: () => Promise<boolean>
 ) => {
   app.get(
     '/health/live',
-    { config: { access: 'public' }, schema: { tags: ['operations'], response: { 200: Status } } },
+    {
+      config: { access: 'public', limit: 'global' },
+      schema: { tags: ['operations'], response: { 200: Status } },
+    },
     () => ({ status: 'ok' as const }),
   );
   app.get(
     '/health/ready',
     {
-      config: { access: 'public' },
+      config: { access: 'public', limit: 'global' },
       schema: { tags: ['operations'], response: { 200: Status, 503: Status } },
     },
     async (_request, reply) => {

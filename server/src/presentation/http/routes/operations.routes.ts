@@ -75,7 +75,7 @@ export const operationsRoutes: FastifyPluginAsyncZod<OperationsOptions> = async 
     '/metrics',
     {
       // Not a staff credential: the auth plugin stays out, the handler checks METRICS_TOKEN.
-      config: { access: 'public' },
+      config: { access: 'public', limit: 'global' },
       schema: {
         tags: ['operations'],
         summary: 'Prometheus metrics (Authorization: Bearer <METRICS_TOKEN>)',
@@ -103,7 +103,7 @@ export const operationsRoutes: FastifyPluginAsyncZod<OperationsOptions> = async 
   app.get(
     '/health/details',
     {
-      config: { access: ['staff'] },
+      config: { access: ['staff'], limit: 'global' },
       schema: {
         tags: ['operations'],
         summary: 'Dependency states, version and uptime (admin only)',

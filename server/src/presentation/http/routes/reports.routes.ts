@@ -20,7 +20,7 @@ export const reportRoutes: FastifyPluginAsyncZod<{ useCases: UseCases }> = async
   app.get(
     '/api/v1/reports/daily',
     {
-      config: { access: ['staff'] },
+      config: { access: ['staff'], limit: 'global' },
       schema: {
         tags: ['reports'],
         summary: 'Daily figures per department (admin; reception for its own departments)',

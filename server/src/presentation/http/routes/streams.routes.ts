@@ -2,24 +2,31 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { UseCases } from '../../../application/use-cases.js';
-import { problems, StreamTicket, TicketView, Uuid } from '../../../contracts/index.js';
+import {
+  BoardStreamEvent,
+  DepartmentStreamEvent,
+  LastEventIdHeader,
+  problems,
+  StreamQuery,
+  StreamTicket,
+  TicketParams,
+  TicketStreamEvent,
+  TicketView,
+  Uuid,
+} from '../../../contracts/index.js';
 import { actorOf } from '../auth.js';
 import type { SseRegistry, SseStream } from '../sse.js';
 import { BoardStreamSink, DepartmentStreamSink, TicketStreamSink } from '../stream-frames.js';
 
-const StreamQuery = z.strictObject({
-  ticket: z.string().min(16).max(128).optional(),
-  lastEventId: z.coerce.number().int().min(0).max(2_147_483_647).optional(),
+/** A stream's 200 in the OpenAPI document: the schema of one of its events, and what they are. */
+const sseResponse = (event: z.ZodType, events: string) => ({
+  200: {
+    description:
+      `Server-Sent Events (\`text/event-stream\`): ${events} ` +
+      'A `: ping` comment comes at least every 15 s.',
+    content: { 'text/event-stream': { schema: event } },
+  },
 });
-const LastEventIdHeader = z.looseObject({
-  'last-event-id': z
-    .string()
-    .regex(/^\d{1,10}$/)
-    .optional(),
-});
-const TicketParams = z.strictObject({ publicToken: z.string().regex(/^[A-Za-z0-9_-]{16,64}$/) });
-
-const sseResponse = { 200: z.string().describe('text/event-stream') };
 
 /** Built here, not in a handler: the closure holds the subscription and nothing of the request. */
 const closer = (subscription: { close(): void }) => (): void => subscription.close();
@@ -45,7 +52,7 @@ export const streamRoutes: FastifyPluginAsyncZod<{ useCases: UseCases; sse: SseR
   app.post(
     '/api/v1/stream-tickets',
     {
-      config: { access: ['staff', 'board'] },
+      config: { access: ['staff', 'board'], limit: 'global' },
       // docs/api.md: "no body, or {}". Fastify validates a missing body as null, so a request
       // without one is given {}; a JSON `null` body is still an error.
       preValidation: async (request) => {
@@ -66,14 +73,23 @@ export const streamRoutes: FastifyPluginAsyncZod<{ useCases: UseCases; sse: SseR
   app.get(
     '/api/v1/departments/:id/events',
     {
-      config: { access: ['staff'], streamTicket: true },
+      config: { access: ['staff'], limit: 'stream', streamTicket: true },
       schema: {
         tags: ['streams'],
         summary: 'Department stream (SSE)',
         params: z.strictObject({ id: Uuid }),
         querystring: StreamQuery,
         headers: LastEventIdHeader,
-        response: { ...sseResponse, ...problems(400, 401, 403, 404) },
+        response: {
+          ...sseResponse(
+            DepartmentStreamEvent,
+            'first `snapshot` (data: the Queue), or, resuming with `lastEventId` or ' +
+              '`Last-Event-ID`, the events missed since (a fresh `snapshot` when that id is ' +
+              'too old, from another service day or in the future); then each `visit.*` ' +
+              'event (data: a DepartmentEvent; `id:` its number).',
+          ),
+          ...problems(400, 401, 403, 404),
+        },
       },
     },
     async (request, reply) => {
@@ -96,13 +112,20 @@ export const streamRoutes: FastifyPluginAsyncZod<{ useCases: UseCases; sse: SseR
   app.get(
     '/api/v1/boards/:boardId/events',
     {
-      config: { access: ['board'], streamTicket: true },
+      config: { access: ['board'], limit: 'stream', streamTicket: true },
       schema: {
         tags: ['streams'],
         summary: 'Board stream (SSE, no patient data)',
         params: z.strictObject({ boardId: Uuid }),
         querystring: StreamQuery,
-        response: { ...sseResponse, ...problems(400, 401, 403) },
+        response: {
+          ...sseResponse(
+            BoardStreamEvent,
+            'first `snapshot`, then `board.updated` on each change; data: a BoardState ' +
+              '(tickets, rooms, counts and waits; never a name or a phone).',
+          ),
+          ...problems(400, 401, 403),
+        },
       },
     },
     async (request, reply) => {
@@ -119,7 +142,7 @@ export const streamRoutes: FastifyPluginAsyncZod<{ useCases: UseCases; sse: SseR
   app.get(
     '/api/v1/tickets/:publicToken',
     {
-      config: { access: 'public' },
+      config: { access: 'public', limit: 'global' },
       schema: {
         tags: ['tickets'],
         summary: "A patient's ticket (no patient data)",
@@ -133,12 +156,18 @@ export const streamRoutes: FastifyPluginAsyncZod<{ useCases: UseCases; sse: SseR
   app.get(
     '/api/v1/tickets/:publicToken/events',
     {
-      config: { access: 'public' },
+      config: { access: 'public', limit: 'stream' },
       schema: {
         tags: ['tickets'],
         summary: "A patient's ticket, live (SSE)",
         params: TicketParams,
-        response: { ...sseResponse, ...problems(400, 404) },
+        response: {
+          ...sseResponse(
+            TicketStreamEvent,
+            '`ticket.updated` at once and on each change; data: a TicketView (no patient data).',
+          ),
+          ...problems(400, 404),
+        },
       },
     },
     async (request, reply) => {

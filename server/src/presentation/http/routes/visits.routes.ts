@@ -12,7 +12,7 @@ import {
   VersionBody,
   VisitEnvelope,
 } from '../../../contracts/index.js';
-import { actorOf, metaOf } from '../auth.js';
+import { callerOf } from '../auth.js';
 import { visitDto } from '../dto.js';
 
 const transitionErrors = problems(400, 401, 403, 404, 409, 422);
@@ -34,7 +34,7 @@ export const visitRoutes: FastifyPluginAsyncZod<{ useCases: UseCases }> = async 
   app.get(
     '/api/v1/visits/:id',
     {
-      config: { access: ['staff'] },
+      config: { access: ['staff'], limit: 'global' },
       schema: {
         tags: ['visits'],
         summary: 'One visit (audited read of patient data)',
@@ -45,8 +45,7 @@ export const visitRoutes: FastifyPluginAsyncZod<{ useCases: UseCases }> = async 
     async (request) => ({
       visit: visitDto(
         await useCases.getVisit({
-          actor: actorOf(request),
-          meta: metaOf(request),
+          ...callerOf(request),
           visitId: request.params.id,
         }),
         true,
@@ -57,7 +56,7 @@ export const visitRoutes: FastifyPluginAsyncZod<{ useCases: UseCases }> = async 
   app.post(
     '/api/v1/visits/:id/call',
     {
-      config: { access: ['staff'] },
+      config: { access: ['staff'], limit: 'global' },
       schema: {
         tags: ['visits'],
         summary: 'Call this waiting patient to a room',
@@ -69,8 +68,7 @@ export const visitRoutes: FastifyPluginAsyncZod<{ useCases: UseCases }> = async 
     async (request) => ({
       visit: visitDto(
         await useCases.callVisit({
-          actor: actorOf(request),
-          meta: metaOf(request),
+          ...callerOf(request),
           visitId: request.params.id,
           version: request.body.version,
           roomId: request.body.roomId,
@@ -84,7 +82,7 @@ export const visitRoutes: FastifyPluginAsyncZod<{ useCases: UseCases }> = async 
     app.post(
       `/api/v1/visits/:id/${segment}`,
       {
-        config: { access: ['staff'] },
+        config: { access: ['staff'], limit: 'global' },
         schema: {
           tags: ['visits'],
           summary: `${segment} (version-checked)`,
@@ -98,8 +96,7 @@ export const visitRoutes: FastifyPluginAsyncZod<{ useCases: UseCases }> = async 
         return {
           visit: visitDto(
             await useCases.transitionVisit({
-              actor: actorOf(request),
-              meta: metaOf(request),
+              ...callerOf(request),
               visitId: request.params.id,
               version: body.version,
               action: action(),
@@ -114,7 +111,7 @@ export const visitRoutes: FastifyPluginAsyncZod<{ useCases: UseCases }> = async 
   app.post(
     '/api/v1/visits/:id/cancel',
     {
-      config: { access: ['staff'] },
+      config: { access: ['staff'], limit: 'global' },
       schema: {
         tags: ['visits'],
         summary: 'Cancel a waiting or called visit',
@@ -126,8 +123,7 @@ export const visitRoutes: FastifyPluginAsyncZod<{ useCases: UseCases }> = async 
     async (request) => ({
       visit: visitDto(
         await useCases.transitionVisit({
-          actor: actorOf(request),
-          meta: metaOf(request),
+          ...callerOf(request),
           visitId: request.params.id,
           version: request.body.version,
           action: { type: 'cancel', reason: request.body.reason ?? null },
@@ -140,7 +136,7 @@ export const visitRoutes: FastifyPluginAsyncZod<{ useCases: UseCases }> = async 
   app.post(
     '/api/v1/visits/:id/transfer',
     {
-      config: { access: ['staff'] },
+      config: { access: ['staff'], limit: 'global' },
       schema: {
         tags: ['visits'],
         summary: 'Transfer to another department (new ticket there)',
@@ -151,8 +147,7 @@ export const visitRoutes: FastifyPluginAsyncZod<{ useCases: UseCases }> = async 
     },
     async (request) => {
       const result = await useCases.transferVisit({
-        actor: actorOf(request),
-        meta: metaOf(request),
+        ...callerOf(request),
         visitId: request.params.id,
         version: request.body.version,
         toDepartmentId: request.body.toDepartmentId,

@@ -1,7 +1,7 @@
 /**
  * The SSE client of `fanout.bench.ts`, in its own process so that parsing thousands of
  * streams does not run on the server's (or the reference hub's) event loop. Driven over
- * IPC (see fanout-protocol.ts): open N streams, run the events, close them.
+ * IPC (see protocol.ts): open N streams, run the events, close them.
  *
  * It also triggers the events itself, so every time it reports comes from the same
  * `performance.now()`: latency = (the last open stream got the frame with the event's id)
@@ -20,7 +20,7 @@ import type {
   RunResult,
   StreamTarget,
   Trigger,
-} from './fanout-protocol.js';
+} from './protocol.js';
 
 const reply = (m: ClientMessage): void => {
   process.send?.(m);

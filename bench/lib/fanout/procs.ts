@@ -2,11 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ClientMessage, DriverMessage } from './fanout-protocol.js';
-import { request } from './http.js';
-import { rssBytes } from './procfs.js';
+import type { ClientMessage, DriverMessage } from './protocol.js';
+import { request } from '../http.js';
+import { rssBytes } from '../procfs.js';
 
-/** Child processes of `fanout.bench.ts`: the SSE client, the reference hub, memory samples. */
+/**
+ * Child processes of `fanout.bench.ts`: the SSE client, the reference hub, memory samples
+ * (the hub and the memory samples also serve `live.bench.ts`).
+ */
 
 const exitOf = (child: ChildProcess): Promise<void> =>
   new Promise((resolve) => {
@@ -32,7 +35,7 @@ export interface ClientHandle {
 }
 
 /**
- * The SSE client (`fanout-client.ts`) as a child process with an IPC channel, under
+ * The SSE client (`client.ts`) as a child process with an IPC channel, under
  * `bash -c 'ulimit -n <fdLimit>; exec node …'` so it may hold more sockets than our limit.
  */
 export const startClient = (options: {

@@ -2,7 +2,7 @@
  * Summarises a V8 `.cpuprofile` (from `BENCH_CPU_PROF=1 npm run bench:checkin`):
  * self time by package / area, and the top functions by self and by inclusive time.
  *
- *   npx tsx bench/cpuprofile-summary.ts bench/results/cpu-profile-<timestamp>/<file>.cpuprofile [top]
+ *   npx tsx bench/tools/cpuprofile-summary.ts bench/results/cpu-profile-<timestamp>/<file>.cpuprofile [top]
  */
 import fs from 'node:fs';
 
@@ -27,7 +27,7 @@ interface Profile {
 const file = process.argv[2];
 const top = Number(process.argv[3] ?? 25);
 if (file === undefined) {
-  process.stderr.write('usage: tsx bench/cpuprofile-summary.ts <file.cpuprofile> [top]\n');
+  process.stderr.write('usage: tsx bench/tools/cpuprofile-summary.ts <file.cpuprofile> [top]\n');
   process.exit(2);
 }
 const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as Profile;

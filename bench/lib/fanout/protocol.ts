@@ -1,5 +1,5 @@
 /**
- * Messages between `fanout.bench.ts` (the driver) and `fanout-client.ts` (the SSE client
+ * Messages between `fanout.bench.ts` (the driver) and `client.ts` (the SSE client
  * child process), over the child-process IPC channel.
  */
 

@@ -3,15 +3,15 @@
  * type and constructor, per stream. `BENCH_FANOUT_HEAP_SNAPSHOT_STREAMS=1000 npm run
  * bench:fanout` writes such a pair (and prints this table); to read a pair again:
  *
- *   npx tsx bench/heapsnapshot-diff.ts <before.heapsnapshot> <after.heapsnapshot> <streams> [top]
+ *   npx tsx bench/tools/heapsnapshot-diff.ts <before.heapsnapshot> <after.heapsnapshot> <streams> [top]
  */
-import { diffSnapshots } from './lib/heap-diff.js';
-import { fmt, table } from './lib/table.js';
+import { diffSnapshots } from '../lib/heap-diff.js';
+import { fmt, table } from '../lib/table.js';
 
 const [before, after, streamsArg, topArg] = process.argv.slice(2);
 if (before === undefined || after === undefined) {
   process.stderr.write(
-    'usage: tsx bench/heapsnapshot-diff.ts <before.heapsnapshot> <after.heapsnapshot> <streams> [top]\n',
+    'usage: tsx bench/tools/heapsnapshot-diff.ts <before.heapsnapshot> <after.heapsnapshot> <streams> [top]\n',
   );
   process.exit(2);
 }
