@@ -1,16 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, checkIn, createKiosk, TEST_PASSWORD } from '../support/app.js';
-import {
-  expectAccessible,
-  launchBrowser,
-  newDevice,
-  screenshot,
-  startWebApp,
-  viewports,
-  type WebApp,
-} from './support/web.js';
+import { browserSuite, expectAccessible, newDevice, screenshot, viewports } from './support/web.js';
 
 /**
  * The admin console (`/admin`, docs/screens.md "Admin") in Chromium against a real server on
@@ -19,8 +11,7 @@ import {
  * the doctor's session, reads the audit log and the day's report with its CSV; every
  * section passes axe, in English and in French. The tests run in order, one clinic.
  */
-let web: WebApp;
-let browser: Browser;
+const suite = browserSuite();
 let admin: { context: BrowserContext; page: Page; problems: string[] };
 const others: BrowserContext[] = [];
 const WAIT = { timeout: 10_000 };
@@ -50,17 +41,17 @@ const section = async (name: string, heading = name) => {
 };
 
 const device = async (viewport: { width: number; height: number }) => {
-  const d = await newDevice(browser, viewport);
+  const d = await newDevice(suite.browser, viewport);
   others.push(d.context);
   return d;
 };
 
 /** The API as the admin, for what the test sets up around the browser (visits). */
 const api = async <T>(method: 'GET' | 'POST', url: string, payload?: object): Promise<T> => {
-  const res = await web.t.app.inject({
+  const res = await suite.web.t.app.inject({
     method,
     url,
-    headers: bearer(await web.t.adminToken()),
+    headers: bearer(await suite.web.t.adminToken()),
     ...(payload !== undefined && { payload }),
   });
   expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(300);
@@ -70,14 +61,13 @@ const api = async <T>(method: 'GET' | 'POST', url: string, payload?: object): Pr
 type VisitAnswer = { visit: { id: string; version: number } };
 
 beforeAll(async () => {
-  [web, browser] = await Promise.all([startWebApp(), launchBrowser()]);
   // The first admin (what `npm run admin:create` makes), with TEST_PASSWORD.
-  await web.t.adminToken();
-  admin = await newDevice(browser, desktop);
+  await suite.web.t.adminToken();
+  admin = await newDevice(suite.browser, desktop);
   await admin.context.grantPermissions(['clipboard-read', 'clipboard-write'], {
-    origin: web.base,
+    origin: suite.web.base,
   });
-  await admin.page.goto(`${web.base}/admin`);
+  await admin.page.goto(`${suite.web.base}/admin`);
   await admin.page.waitForURL(/\/login\?next=%2Fadmin/, WAIT);
   await signIn(admin.page, 'admin', TEST_PASSWORD);
   await admin.page.waitForURL(/\/admin\/departments$/, WAIT);
@@ -86,8 +76,6 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of others) await c.close();
   await admin?.context.close();
-  await browser?.close();
-  await web?.close();
 });
 
 describe('the admin console', () => {
@@ -169,7 +157,7 @@ describe('the admin console', () => {
       await visible(panel);
       const link = panel.getByRole('link', { name: /\/kiosk#pair=mqk_/ });
       const href = (await link.getAttribute('href')) ?? '';
-      expect(href).toMatch(new RegExp(`^${web.base}/kiosk#pair=mqk_[A-Za-z0-9_-]+$`));
+      expect(href).toMatch(new RegExp(`^${suite.web.base}/kiosk#pair=mqk_[A-Za-z0-9_-]+$`));
       expect(await link.textContent()).toBe(href);
       await visible(panel.getByRole('img', { name: 'Pairing QR code' }));
       await panel.getByRole('button', { name: 'Copy link' }).click();
@@ -182,7 +170,7 @@ describe('the admin console', () => {
       const kiosk = await device(viewports.kioskLandscape);
       await kiosk.page.goto(href);
       await visible(kiosk.page.getByRole('button', { name: 'Cardiology' }));
-      expect(kiosk.page.url()).toBe(`${web.base}/kiosk`);
+      expect(kiosk.page.url()).toBe(`${suite.web.base}/kiosk`);
 
       // Shown once: gone after Done, and never written to the list.
       await panel.getByRole('button', { name: 'Done: hide the link' }).click();
@@ -210,7 +198,7 @@ describe('the admin console', () => {
     'revokes a doctor’s session: the doctor’s next action lands on /login',
     async () => {
       const doctor = await device(desktop);
-      await doctor.page.goto(`${web.base}/login`);
+      await doctor.page.goto(`${suite.web.base}/login`);
       await signIn(doctor.page, DOCTOR.username, DOCTOR.password);
       await doctor.page.waitForURL(/\/dashboard/, WAIT);
       await visible(doctor.page.getByRole('button', { name: 'Sign out' }));
@@ -245,10 +233,10 @@ describe('the admin console', () => {
       const roomId = cardiology?.rooms[0]?.id ?? '';
       const depId = cardiology?.id ?? '';
       const radiology = departments.find((d) => d.name === 'Radiology')?.id ?? '';
-      const token = await createKiosk(web.t, [depId, radiology]);
-      for (let i = 0; i < 3; i += 1) await checkIn(web.t, token, depId);
+      const token = await createKiosk(suite.web.t, [depId, radiology]);
+      for (let i = 0; i < 3; i += 1) await checkIn(suite.web.t, token, depId);
       // Radiology's morning: a second chart, and enough events for the audit log's pages.
-      for (let i = 0; i < 12; i += 1) await checkIn(web.t, token, radiology);
+      for (let i = 0; i < 12; i += 1) await checkIn(suite.web.t, token, radiology);
       const callNext = `/api/v1/departments/${depId}/call-next`;
       const first = (await api<VisitAnswer>('POST', callNext, { roomId })).visit;
       const started = (
@@ -340,7 +328,7 @@ describe('the admin console', () => {
       const link = page.getByRole('region', { name: /Waiting room/ }).getByRole('link');
       await visible(link);
       expect(await link.getAttribute('href')).toMatch(
-        new RegExp(`^${web.base}/board/[0-9a-f-]{36}#pair=mqb_[A-Za-z0-9_-]+$`),
+        new RegExp(`^${suite.web.base}/board/[0-9a-f-]{36}#pair=mqb_[A-Za-z0-9_-]+$`),
       );
       await expectAccessible(page, 'admin boards');
       for (const name of ['Departments', 'Users', 'Kiosks', 'Boards', 'Audit log', 'Reports']) {
@@ -358,7 +346,7 @@ describe('the admin console', () => {
       const { page } = admin;
       const nav = page.getByRole('navigation', { name: 'Sections de l’administration' });
       const french = async (path: string, heading: string, name: string) => {
-        await page.goto(`${web.base}${path}?lang=fr`);
+        await page.goto(`${suite.web.base}${path}?lang=fr`);
         await visible(page.getByRole('heading', { level: 1, name: heading, exact: true }));
         expect(await page.getAttribute('html', 'lang')).toBe('fr');
         await expectAccessible(page, `${name} (French)`);
@@ -392,7 +380,7 @@ describe('the admin console', () => {
       await visible(page.getByRole('button', { name: 'Copier le lien' }));
       await shot(page, 'admin-kiosk-created-fr');
       // Back to English for whoever uses this device next.
-      await page.goto(`${web.base}/admin?lang=en`);
+      await page.goto(`${suite.web.base}/admin?lang=en`);
       await visible(page.getByRole('heading', { level: 1, name: 'Departments' }));
       expect(admin.problems).toEqual([]);
     },

@@ -1,5 +1,5 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, checkIn, createKiosk } from '../support/app.js';
 import {
   callNext,
@@ -12,15 +12,7 @@ import {
   spoken,
   transition,
 } from './support/board-kit.js';
-import {
-  expectAccessible,
-  launchBrowser,
-  newDevice,
-  screenshot,
-  startWebApp,
-  viewports,
-  type WebApp,
-} from './support/web.js';
+import { browserSuite, expectAccessible, screenshot, viewports } from './support/web.js';
 
 /**
  * The waiting room's board (`/board/:boardId`, docs/screens.md) on a 1920×1080 TV in Chromium,
@@ -29,28 +21,13 @@ import {
  * said in order, none cut off; a restarted server shows Reconnecting, then what happened
  * while it was down. The page's speech engine is a recorder (board-kit.ts).
  */
-let web: WebApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const suite = browserSuite();
 const WAIT = { timeout: 8_000 };
-
-beforeAll(async () => {
-  [web, browser] = await Promise.all([startWebApp(), launchBrowser()]);
-});
-
-afterEach(async () => {
-  for (const c of contexts.splice(0)) await c.close();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await web?.close();
-});
 
 /** A TV showing `board` from `base`, closed after the test. */
 const tv = async (base: string, board: CreatedBoard, query = '') => {
-  const device = await openBoard(browser, base, board, query);
-  contexts.push(device.context);
+  const device = await openBoard(suite.browser, base, board, query);
+  suite.closeAfterTest(device.context);
   return device;
 };
 
@@ -81,12 +58,11 @@ const said = async (page: Page, text: string) =>
 
 describe('the board', () => {
   it('shows the setup screen unpaired, and pairs from a typed code', async () => {
-    const dep = await createClinicDepartment(web.t, 'SETUP', 'Dermatology', ['Room 1']);
-    const board = await createBoard(web.t, { name: 'Setup board', departmentIds: [dep.id] });
-    const { page, context, problems } = await newDevice(browser, viewports.tv);
-    contexts.push(context);
+    const dep = await createClinicDepartment(suite.web.t, 'SETUP', 'Dermatology', ['Room 1']);
+    const board = await createBoard(suite.web.t, { name: 'Setup board', departmentIds: [dep.id] });
+    const { page, problems } = await suite.device(viewports.tv);
 
-    await page.goto(`${web.base}/board/${board.id}`);
+    await page.goto(`${suite.web.base}/board/${board.id}`);
     const code = page.getByLabel('Pairing code');
     await code.waitFor(WAIT);
     await expectAccessible(page, 'board setup');
@@ -99,14 +75,17 @@ describe('the board', () => {
   });
 
   it('goes back to setup once an administrator revoked it', async () => {
-    const dep = await createClinicDepartment(web.t, 'REVK', 'Neurology', ['Room 2']);
-    const board = await createBoard(web.t, { name: 'Revoked board', departmentIds: [dep.id] });
-    const { page, problems } = await tv(web.base, board);
+    const dep = await createClinicDepartment(suite.web.t, 'REVK', 'Neurology', ['Room 2']);
+    const board = await createBoard(suite.web.t, {
+      name: 'Revoked board',
+      departmentIds: [dep.id],
+    });
+    const { page, problems } = await tv(suite.web.base, board);
     await expect.poll(() => statusText(page), WAIT).toBe('Live');
-    const res = await web.t.app.inject({
+    const res = await suite.web.t.app.inject({
       method: 'DELETE',
       url: `/api/v1/admin/boards/${board.id}`,
-      headers: bearer(await web.t.adminToken()),
+      headers: bearer(await suite.web.t.adminToken()),
     });
     expect(res.statusCode).toBe(204);
     // The open stream ends at its next credential check (~15 s); a reload asks at once.
@@ -126,28 +105,30 @@ describe('the board', () => {
     let entRoomId: string;
 
     beforeAll(async () => {
-      cardio = await createClinicDepartment(web.t, 'CARD', 'Cardiology', [
+      cardio = await createClinicDepartment(suite.web.t, 'CARD', 'Cardiology', [
         'Room 1',
         'Room 2',
         'Room 3',
         'Room 4',
       ]);
-      const ent = await createClinicDepartment(web.t, 'ENT', 'Ear, nose and throat', ['Room 7']);
+      const ent = await createClinicDepartment(suite.web.t, 'ENT', 'Ear, nose and throat', [
+        'Room 7',
+      ]);
       entId = ent.id;
       entRoomId = ent.roomIds[0] as string;
-      kiosk = await createKiosk(web.t, [cardio.id, ent.id]);
-      doctor = await web.t.tokenFor({
+      kiosk = await createKiosk(suite.web.t, [cardio.id, ent.id]);
+      doctor = await suite.web.t.tokenFor({
         username: 'doctor-card',
         role: 'doctor',
         departmentIds: [cardio.id],
       });
-      for (let i = 0; i < 4; i += 1) await checkIn(web.t, kiosk, ent.id);
-      const board = await createBoard(web.t, {
+      for (let i = 0; i < 4; i += 1) await checkIn(suite.web.t, kiosk, ent.id);
+      const board = await createBoard(suite.web.t, {
         name: 'Main waiting room',
         departmentIds: [cardio.id, ent.id],
         language: 'en',
       });
-      const device = await openBoard(browser, web.base, board);
+      const device = await openBoard(suite.browser, suite.web.base, board);
       ({ page, problems } = device);
       // (expect.poll belongs in tests: a hook waits with locators.)
       await region(page, 'Now serving').getByText('No one has been called yet.').waitFor(WAIT);
@@ -161,8 +142,8 @@ describe('the board', () => {
     it('shows a call under Now serving within 1 s, and says its ticket and room once', async () => {
       // The pairing token left the address bar at once.
       expect(page.url()).not.toContain('#pair');
-      const visit = await checkIn(web.t, kiosk, cardio.id, { displayName: 'Ama Owusu' });
-      const called = await callNext(web.t, doctor, cardio.id, cardio.roomIds[2] as string);
+      const visit = await checkIn(suite.web.t, kiosk, cardio.id, { displayName: 'Ama Owusu' });
+      const called = await callNext(suite.web.t, doctor, cardio.id, cardio.roomIds[2] as string);
       const answeredAt = Date.now();
       const onScreenAt = await shownAt(page, 'Now serving', [visit.ticket, 'Room 3']);
       const latency = onScreenAt - answeredAt;
@@ -180,11 +161,11 @@ describe('the board', () => {
 
     it('says three quick calls in call order, each after the previous one ended, none cut off', async () => {
       const visits = [];
-      for (let i = 0; i < 3; i += 1) visits.push(await checkIn(web.t, kiosk, cardio.id));
+      for (let i = 0; i < 3; i += 1) visits.push(await checkIn(suite.web.t, kiosk, cardio.id));
       const before = (await recorded(page)).spoken.length;
       const rooms = [cardio.roomIds[0], cardio.roomIds[1], cardio.roomIds[3]] as string[];
       // Back to back, without waiting for the board: the server may coalesce them.
-      for (const room of rooms) await callNext(web.t, doctor, cardio.id, room);
+      for (const room of rooms) await callNext(suite.web.t, doctor, cardio.id, room);
 
       const expected = [
         `Ticket ${spoken(visits[0]!.ticket)}, Room 1`,
@@ -215,17 +196,17 @@ describe('the board', () => {
     it('moves finished calls to the recent calls, is accessible, and is read at a glance', async () => {
       const finished: string[] = [];
       for (let i = 0; i < 4; i += 1) {
-        finished.push((await checkIn(web.t, kiosk, cardio.id)).ticket);
-        const called = await callNext(web.t, doctor, cardio.id, cardio.roomIds[i] as string);
+        finished.push((await checkIn(suite.web.t, kiosk, cardio.id)).ticket);
+        const called = await callNext(suite.web.t, doctor, cardio.id, cardio.roomIds[i] as string);
         await transition(
-          web.t,
+          suite.web.t,
           doctor,
-          await transition(web.t, doctor, called, 'start'),
+          await transition(suite.web.t, doctor, called, 'start'),
           'complete',
         );
       }
       // Another department's call becomes the newest on this board.
-      const ent = await callNext(web.t, await web.t.adminToken(), entId, entRoomId);
+      const ent = await callNext(suite.web.t, await suite.web.t.adminToken(), entId, entRoomId);
       await shownAt(page, 'Now serving', [ent.ticket, 'Room 7']);
       await expect.poll(() => regionText(page, 'Recent calls'), WAIT).toContain(finished[3]);
       const newest = await region(page, 'Now serving').getByRole('listitem').first().textContent();
@@ -239,27 +220,30 @@ describe('the board', () => {
   });
 
   it('speaks French when configured so, and ?lang=fr turns an English board French', async () => {
-    const dep = await createClinicDepartment(web.t, 'PEDI', 'Pédiatrie', ['Salle 1', 'Salle 2']);
-    const kiosk = await createKiosk(web.t, [dep.id]);
-    const doctor = await web.t.tokenFor({
+    const dep = await createClinicDepartment(suite.web.t, 'PEDI', 'Pédiatrie', [
+      'Salle 1',
+      'Salle 2',
+    ]);
+    const kiosk = await createKiosk(suite.web.t, [dep.id]);
+    const doctor = await suite.web.t.tokenFor({
       username: 'doctor-pedi',
       role: 'doctor',
       departmentIds: [dep.id],
     });
-    const board = await createBoard(web.t, {
+    const board = await createBoard(suite.web.t, {
       name: 'Salle d’attente',
       departmentIds: [dep.id],
       language: 'fr',
     });
-    const { page, problems } = await tv(web.base, board);
+    const { page, problems } = await tv(suite.web.base, board);
     await expect.poll(() => regionText(page, 'Appels en cours'), WAIT).toContain('Personne');
     expect(await page.getAttribute('html', 'lang')).toBe('fr');
     expect(await page.getByRole('group', { name: 'Langue' }).count()).toBe(1);
 
     const visits = [];
-    for (let i = 0; i < 4; i += 1) visits.push(await checkIn(web.t, kiosk, dep.id));
-    await callNext(web.t, doctor, dep.id, dep.roomIds[0] as string);
-    await callNext(web.t, doctor, dep.id, dep.roomIds[1] as string);
+    for (let i = 0; i < 4; i += 1) visits.push(await checkIn(suite.web.t, kiosk, dep.id));
+    await callNext(suite.web.t, doctor, dep.id, dep.roomIds[0] as string);
+    await callNext(suite.web.t, doctor, dep.id, dep.roomIds[1] as string);
     await shownAt(page, 'Appels en cours', [visits[1]!.ticket, 'Salle 2']);
     const text = `Ticket ${spoken(visits[1]!.ticket)}, Salle 2`;
     await expect
@@ -269,8 +253,8 @@ describe('the board', () => {
     await expectAccessible(page, 'board, French');
     await screenshot(page, 'board-calls-fr');
 
-    const english = await createBoard(web.t, { name: 'Hall', departmentIds: [dep.id] });
-    const other = await tv(web.base, english, '?lang=fr');
+    const english = await createBoard(suite.web.t, { name: 'Hall', departmentIds: [dep.id] });
+    const other = await tv(suite.web.base, english, '?lang=fr');
     await expect
       .poll(() => regionText(other.page, 'Appels en cours'), WAIT)
       .toContain(visits[1]!.ticket);
@@ -280,27 +264,30 @@ describe('the board', () => {
 
 describe('the board across a server restart', () => {
   it('says Reconnecting while the server is down, keeps what it showed, then shows what changed', async () => {
-    const server = await serverProcess(web.db.url);
+    const server = await serverProcess(suite.web.db.url);
     try {
-      const dep = await createClinicDepartment(web.t, 'RAD', 'Radiology', ['Room 5', 'Room 6']);
-      const kiosk = await createKiosk(web.t, [dep.id]);
-      const doctor = await web.t.tokenFor({
+      const dep = await createClinicDepartment(suite.web.t, 'RAD', 'Radiology', [
+        'Room 5',
+        'Room 6',
+      ]);
+      const kiosk = await createKiosk(suite.web.t, [dep.id]);
+      const doctor = await suite.web.t.tokenFor({
         username: 'doctor-rad',
         role: 'doctor',
         departmentIds: [dep.id],
       });
-      const en = await createBoard(web.t, {
+      const en = await createBoard(suite.web.t, {
         name: 'Radiology waiting area',
         departmentIds: [dep.id],
       });
-      const fr = await createBoard(web.t, {
+      const fr = await createBoard(suite.web.t, {
         name: 'Radiologie, salle d’attente',
         departmentIds: [dep.id],
         language: 'fr',
       });
-      const first = await checkIn(web.t, kiosk, dep.id);
-      const second = await checkIn(web.t, kiosk, dep.id);
-      await checkIn(web.t, kiosk, dep.id);
+      const first = await checkIn(suite.web.t, kiosk, dep.id);
+      const second = await checkIn(suite.web.t, kiosk, dep.id);
+      await checkIn(suite.web.t, kiosk, dep.id);
 
       // The boards follow the separate server process; `web` is another instance on the
       // same database and Redis, through which the doctor keeps working while it is down.
@@ -308,7 +295,7 @@ describe('the board across a server restart', () => {
       const boardFr = await tv(server.base, fr);
       await expect.poll(() => statusText(boardEn.page), WAIT).toBe('Live');
       await expect.poll(() => statusText(boardFr.page), WAIT).toBe('En direct');
-      await callNext(web.t, doctor, dep.id, dep.roomIds[0] as string);
+      await callNext(suite.web.t, doctor, dep.id, dep.roomIds[0] as string);
       await shownAt(boardEn.page, 'Now serving', [first.ticket, 'Room 5']);
       await shownAt(boardFr.page, 'Appels en cours', [first.ticket, 'Room 5']);
 
@@ -323,7 +310,7 @@ describe('the board across a server restart', () => {
       await screenshot(boardEn.page, 'board-reconnecting-en');
       await screenshot(boardFr.page, 'board-reconnecting-fr');
 
-      await callNext(web.t, doctor, dep.id, dep.roomIds[1] as string); // while it is down
+      await callNext(suite.web.t, doctor, dep.id, dep.roomIds[1] as string); // while it is down
       await server.start();
       const back = { timeout: 25_000 };
       await expect

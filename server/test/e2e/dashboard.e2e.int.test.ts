@@ -1,5 +1,5 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
   checkIn,
   createDepartment,
@@ -7,45 +7,22 @@ import {
   TEST_PASSWORD,
   type VisitBody,
 } from '../support/app.js';
-import {
-  expectAccessible,
-  launchBrowser,
-  newDevice,
-  screenshot,
-  startWebApp,
-  type WebApp,
-} from './support/web.js';
+import { browserSuite, expectAccessible, screenshot } from './support/web.js';
 
 /**
  * Staff screens end to end (issue 9): sign-in, the doctor's live dashboard, reception's
  * check-in, a conflict between two doctors, the idle sign-out. Each person has their own
  * browser context; only docs/screens.md's accessible names are used.
  */
-let web: WebApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const suite = browserSuite();
 const WAIT = { timeout: 8_000 };
 const DESKTOP = { width: 1440, height: 900 };
 
-beforeAll(async () => {
-  [web, browser] = await Promise.all([startWebApp(), launchBrowser()]);
-});
-
-afterEach(async () => {
-  for (const c of contexts.splice(0)) await c.close();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await web?.close();
-});
-
 /** A person at their own computer, signed in through /login. */
 const signIn = async (username: string, options: { lang?: 'fr' } = {}) => {
-  const device = await newDevice(browser, DESKTOP);
-  contexts.push(device.context);
+  const device = await suite.device(DESKTOP);
   const { page } = device;
-  await page.goto(`${web.base}/login${options.lang === 'fr' ? '?lang=fr' : ''}`);
+  await page.goto(`${suite.web.base}/login${options.lang === 'fr' ? '?lang=fr' : ''}`);
   const fr = options.lang === 'fr';
   await page.getByLabel(fr ? 'Nom d’utilisateur' : 'Username').fill(username);
   await page.getByLabel(fr ? 'Mot de passe' : 'Password').fill(TEST_PASSWORD);
@@ -72,10 +49,10 @@ const ticketsIn = (page: Page, name: string) =>
     );
 
 const setup = async (code: string) => {
-  const dep = await createDepartment(web.t, code, { rooms: ['Room 1', 'Room 2'] });
-  const kiosk = await createKiosk(web.t, [dep.id]);
+  const dep = await createDepartment(suite.web.t, code, { rooms: ['Room 1', 'Room 2'] });
+  const kiosk = await createKiosk(suite.web.t, [dep.id]);
   const doctor = `doc-${code.toLowerCase()}`;
-  await web.t.tokenFor({ username: doctor, role: 'doctor', departmentIds: [dep.id] });
+  await suite.web.t.tokenFor({ username: doctor, role: 'doctor', departmentIds: [dep.id] });
   return { dep, kiosk, doctor, name: `Department ${code}` };
 };
 
@@ -83,10 +60,10 @@ describe('the doctor’s dashboard', () => {
   it('calls next, starts and completes; every open dashboard follows live', async () => {
     const { dep, kiosk, doctor, name } = await setup('DASH');
     const second = 'doc-dash-2';
-    await web.t.tokenFor({ username: second, role: 'doctor', departmentIds: [dep.id] });
+    await suite.web.t.tokenFor({ username: second, role: 'doctor', departmentIds: [dep.id] });
     const patients: VisitBody[] = [];
     for (const displayName of ['Kofi A.', 'Ama B.', 'Yaw C.']) {
-      patients.push(await checkIn(web.t, kiosk, dep.id, { displayName }));
+      patients.push(await checkIn(suite.web.t, kiosk, dep.id, { displayName }));
     }
     const a = await signIn(doctor);
     const b = await signIn(second);
@@ -114,9 +91,13 @@ describe('the doctor’s dashboard', () => {
 
   it('an emergency checked in by reception appears first on the doctor’s dashboard, without a reload', async () => {
     const { dep, kiosk, doctor, name } = await setup('EMRG');
-    await checkIn(web.t, kiosk, dep.id);
-    await checkIn(web.t, kiosk, dep.id);
-    await web.t.tokenFor({ username: 'rec-emrg', role: 'reception', departmentIds: [dep.id] });
+    await checkIn(suite.web.t, kiosk, dep.id);
+    await checkIn(suite.web.t, kiosk, dep.id);
+    await suite.web.t.tokenFor({
+      username: 'rec-emrg',
+      role: 'reception',
+      departmentIds: [dep.id],
+    });
     const doc = await signIn(doctor);
     await pick(doc.page, name, 'Room 1');
     await expect.poll(() => ticketsIn(doc.page, 'Waiting'), WAIT).toHaveLength(2);
@@ -138,8 +119,8 @@ describe('the doctor’s dashboard', () => {
 
   it('two doctors act on the same visit: the second sees "changed by someone else" and the refreshed visit', async () => {
     const { dep, kiosk, doctor, name } = await setup('CONF');
-    await web.t.tokenFor({ username: 'doc-conf-2', role: 'doctor', departmentIds: [dep.id] });
-    const visit = await checkIn(web.t, kiosk, dep.id);
+    await suite.web.t.tokenFor({ username: 'doc-conf-2', role: 'doctor', departmentIds: [dep.id] });
+    const visit = await checkIn(suite.web.t, kiosk, dep.id);
     const a = await signIn(doctor);
     const b = await signIn('doc-conf-2');
     await pick(a.page, name, 'Room 1');
@@ -174,11 +155,10 @@ describe('the doctor’s dashboard', () => {
 
 describe('sign-in', () => {
   it('refuses a wrong password in an alert, and is accessible in both languages', async () => {
-    await web.t.tokenFor({ username: 'login-user', role: 'doctor' });
-    const device = await newDevice(browser, DESKTOP);
-    contexts.push(device.context);
+    await suite.web.t.tokenFor({ username: 'login-user', role: 'doctor' });
+    const device = await suite.device(DESKTOP);
     const { page } = device;
-    await page.goto(`${web.base}/dashboard`);
+    await page.goto(`${suite.web.base}/dashboard`);
     await page.waitForURL(/\/login\?next=%2Fdashboard/, WAIT);
     await page.getByLabel('Username').fill('login-user');
     await page.getByLabel('Password').fill('Wrong-password-1!');
@@ -188,7 +168,7 @@ describe('sign-in', () => {
       .toContain('Wrong username or password');
     await expectAccessible(page, 'login');
     await screenshot(page, 'login-en');
-    await page.goto(`${web.base}/login?lang=fr`);
+    await page.goto(`${suite.web.base}/login?lang=fr`);
     await expect
       .poll(() => page.getByRole('button', { name: 'Se connecter' }).count(), WAIT)
       .toBe(1);
@@ -197,11 +177,10 @@ describe('sign-in', () => {
 
   it('signs out after 15 minutes without input, warning at 14; the refresh cookie then no longer works', async () => {
     const { doctor } = await setup('IDLE');
-    const device = await newDevice(browser, DESKTOP);
-    contexts.push(device.context);
+    const device = await suite.device(DESKTOP);
     const { page, context } = device;
     await page.clock.install();
-    await page.goto(`${web.base}/login`);
+    await page.goto(`${suite.web.base}/login`);
     await page.getByLabel('Username').fill(doctor);
     await page.getByLabel('Password').fill(TEST_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -222,7 +201,7 @@ describe('sign-in', () => {
     await expect.poll(() => page.getByRole('status').textContent(), WAIT).toContain('15 minutes');
 
     // The refresh cookie from before is dead on the server too (with a valid CSRF pair).
-    const replay = await web.t.app.inject({
+    const replay = await suite.web.t.app.inject({
       method: 'POST',
       url: '/api/v1/auth/refresh',
       cookies: {

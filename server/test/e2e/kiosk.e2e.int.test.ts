@@ -1,5 +1,5 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { createKiosk } from '../support/app.js';
 import {
   createNamedDepartment,
@@ -8,15 +8,7 @@ import {
   revokeKiosk,
   visitsOf,
 } from './support/kiosk.js';
-import {
-  expectAccessible,
-  launchBrowser,
-  newDevice,
-  screenshot,
-  startWebApp,
-  viewports,
-  type WebApp,
-} from './support/web.js';
+import { browserSuite, expectAccessible, screenshot, viewports } from './support/web.js';
 
 /**
  * The check-in kiosk (`/kiosk`, docs/screens.md) in Chromium against a real server on Postgres and
@@ -24,37 +16,21 @@ import {
  * QR code opens that visit's ticket page, a lost request retried into exactly one visit,
  * French, paper tickets, revocation; axe on every screen; screenshots for the README.
  */
-let web: WebApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const suite = browserSuite();
 const WAIT = { timeout: 8_000 };
-
-beforeAll(async () => {
-  [web, browser] = await Promise.all([startWebApp(), launchBrowser()]);
-});
-
-afterEach(async () => {
-  for (const c of contexts.splice(0)) await c.close();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await web?.close();
-});
 
 const kiosk = async (
   viewport: { width: number; height: number } = viewports.kioskPortrait,
   lang?: 'fr',
 ) => {
-  const device = await newDevice(browser, viewport, lang ? { locale: 'fr-FR' } : {});
-  contexts.push(device.context);
+  const device = await suite.device(viewport, lang ? { locale: 'fr-FR' } : {});
   return device;
 };
 
 /** Two departments, as most kiosks have; codes are unique per test. */
 const departments = async (suffix: string) => ({
-  cardiology: await createNamedDepartment(web.t, `CA${suffix}`, 'Cardiology'),
-  general: await createNamedDepartment(web.t, `GP${suffix}`, 'General practice'),
+  cardiology: await createNamedDepartment(suite.web.t, `CA${suffix}`, 'Cardiology'),
+  general: await createNamedDepartment(suite.web.t, `GP${suffix}`, 'General practice'),
 });
 
 const ticketHeading = (page: Page) => page.getByRole('heading', { level: 1 });
@@ -64,12 +40,12 @@ const visible = (page: Page, role: 'button' | 'alert', name?: string) =>
 describe('the kiosk', () => {
   it('pairs from its link; a check-in shows the ticket and a QR code of its own page', async () => {
     const deps = await departments('A');
-    const token = await createKiosk(web.t, [deps.cardiology.id, deps.general.id]);
+    const token = await createKiosk(suite.web.t, [deps.cardiology.id, deps.general.id]);
     const { page, problems } = await kiosk();
 
-    await page.goto(`${web.base}/kiosk#pair=${token}`);
+    await page.goto(`${suite.web.base}/kiosk#pair=${token}`);
     await visible(page, 'button', 'Cardiology');
-    expect(page.url()).toBe(`${web.base}/kiosk`); // the token left the address bar
+    expect(page.url()).toBe(`${suite.web.base}/kiosk`); // the token left the address bar
     await visible(page, 'button', 'General practice');
     await expectAccessible(page, 'kiosk start');
     await screenshot(page, 'kiosk-start-en');
@@ -80,12 +56,14 @@ describe('the kiosk', () => {
     await expectAccessible(page, 'kiosk form');
     await page.getByRole('button', { name: 'Get my ticket', exact: true }).click();
 
-    await expect.poll(async () => (await visitsOf(web, deps.cardiology.id)).length, WAIT).toBe(1);
-    const [visit] = await visitsOf(web, deps.cardiology.id);
+    await expect
+      .poll(async () => (await visitsOf(suite.web, deps.cardiology.id)).length, WAIT)
+      .toBe(1);
+    const [visit] = await visitsOf(suite.web, deps.cardiology.id);
     expect(visit).toMatchObject({ displayName: 'Ama Owusu', priority: 'priority' });
     await expect.poll(() => ticketHeading(page).textContent(), WAIT).toContain(visit?.ticket);
     const qr = page.getByRole('img', { name: 'Ticket QR code', exact: true });
-    expect(await readQrCode(qr)).toBe(`${web.base}/t/${visit?.publicToken}`);
+    expect(await readQrCode(qr)).toBe(`${suite.web.base}/t/${visit?.publicToken}`);
     await page.getByText('Your place in the queue', { exact: true }).waitFor(WAIT);
     await expectAccessible(page, 'kiosk ticket');
     await screenshot(page, 'kiosk-ticket-en');
@@ -96,8 +74,8 @@ describe('the kiosk', () => {
   });
 
   it('retries a lost check-in with the same key: an alert meanwhile, then exactly one visit', async () => {
-    const dep = await createNamedDepartment(web.t, 'RETRY', 'Radiology');
-    const token = await createKiosk(web.t, [dep.id]);
+    const dep = await createNamedDepartment(suite.web.t, 'RETRY', 'Radiology');
+    const token = await createKiosk(suite.web.t, [dep.id]);
     const { page, problems } = await kiosk();
     const keys: (string | undefined)[] = [];
     await page.route('**/api/v1/checkins', async (route) => {
@@ -105,7 +83,7 @@ describe('the kiosk', () => {
       await (keys.length === 1 ? route.abort('failed') : route.continue());
     });
 
-    await page.goto(`${web.base}/kiosk#pair=${token}`);
+    await page.goto(`${suite.web.base}/kiosk#pair=${token}`);
     // One department: the start screen is its form.
     await page.getByRole('button', { name: 'Get my ticket', exact: true }).click();
     const alert = page.getByRole('alert');
@@ -114,7 +92,7 @@ describe('the kiosk', () => {
 
     await expect.poll(() => ticketHeading(page).textContent(), WAIT).toMatch(/RETRY-\d{3}/);
     expect(await alert.count()).toBe(0);
-    expect(await visitsOf(web, dep.id)).toHaveLength(1);
+    expect(await visitsOf(suite.web, dep.id)).toHaveLength(1);
     expect(keys).toHaveLength(2);
     expect(keys[1]).toBe(keys[0]);
     expect(problems).toEqual([]);
@@ -122,10 +100,10 @@ describe('the kiosk', () => {
 
   it('speaks French with ?lang=fr', async () => {
     const deps = await departments('F');
-    const token = await createKiosk(web.t, [deps.cardiology.id, deps.general.id]);
+    const token = await createKiosk(suite.web.t, [deps.cardiology.id, deps.general.id]);
     const { page, problems } = await kiosk(viewports.kioskPortrait, 'fr');
 
-    await page.goto(`${web.base}/kiosk?lang=fr#pair=${token}`);
+    await page.goto(`${suite.web.base}/kiosk?lang=fr#pair=${token}`);
     await visible(page, 'button', 'Cardiology');
     expect(await page.getAttribute('html', 'lang')).toBe('fr');
     expect(await ticketHeading(page).textContent()).toBe('Bienvenue. Prenez votre ticket ici.');
@@ -152,10 +130,10 @@ describe('the kiosk', () => {
 
   it('fits a landscape screen', async () => {
     const deps = await departments('L');
-    const token = await createKiosk(web.t, [deps.cardiology.id, deps.general.id]);
+    const token = await createKiosk(suite.web.t, [deps.cardiology.id, deps.general.id]);
     const { page, problems } = await kiosk(viewports.kioskLandscape);
 
-    await page.goto(`${web.base}/kiosk#pair=${token}`);
+    await page.goto(`${suite.web.base}/kiosk#pair=${token}`);
     await visible(page, 'button', 'General practice');
     await expectAccessible(page, 'kiosk start, landscape');
     await screenshot(page, 'kiosk-start-landscape-en');
@@ -163,12 +141,12 @@ describe('the kiosk', () => {
   });
 
   it('with ?print=1, prints each ticket once, laid out as a receipt', async () => {
-    const dep = await createNamedDepartment(web.t, 'PRINT', 'Physiotherapy');
-    const token = await createKiosk(web.t, [dep.id]);
+    const dep = await createNamedDepartment(suite.web.t, 'PRINT', 'Physiotherapy');
+    const token = await createKiosk(suite.web.t, [dep.id]);
     const { page, problems } = await kiosk();
     const prints = await recordPrints(page);
 
-    await page.goto(`${web.base}/kiosk?print=1#pair=${token}`);
+    await page.goto(`${suite.web.base}/kiosk?print=1#pair=${token}`);
     await page.getByRole('button', { name: 'Get my ticket', exact: true }).click();
     await expect.poll(() => ticketHeading(page).textContent(), WAIT).toContain('PRINT-001');
     await expect.poll(prints, WAIT).toBe(1);
@@ -178,7 +156,7 @@ describe('the kiosk', () => {
     expect(await page.getByRole('button', { name: 'Done', exact: true }).isVisible()).toBe(false);
     expect(await page.getByRole('group', { name: 'Language' }).isVisible()).toBe(false);
     const qr = page.getByRole('img', { name: 'Ticket QR code', exact: true });
-    expect(await readQrCode(qr)).toMatch(new RegExp(`^${web.base}/t/`));
+    expect(await readQrCode(qr)).toMatch(new RegExp(`^${suite.web.base}/t/`));
     // …on 80 mm receipt paper (the PDF's page box is in points: 80 mm = 226.8 pt).
     const pdf = (await page.pdf({ preferCSSPageSize: true })).toString('latin1');
     const [, width] = /MediaBox\s*\[\s*0 0 ([\d.]+) [\d.]+\s*\]/.exec(pdf) ?? [];
@@ -186,7 +164,7 @@ describe('the kiosk', () => {
     await page.emulateMedia({ media: 'screen' });
 
     // The setting stays on this device without ?print=1.
-    await page.goto(`${web.base}/kiosk`);
+    await page.goto(`${suite.web.base}/kiosk`);
     await page.getByRole('button', { name: 'Get my ticket', exact: true }).click();
     await expect.poll(() => ticketHeading(page).textContent(), WAIT).toContain('PRINT-002');
     await expect.poll(prints, WAIT).toBe(1); // a new page load: its own count
@@ -194,18 +172,18 @@ describe('the kiosk', () => {
   });
 
   it('returns to setup once an admin revokes it', async () => {
-    const dep = await createNamedDepartment(web.t, 'REVOK', 'Dermatology');
-    const token = await createKiosk(web.t, [dep.id]);
+    const dep = await createNamedDepartment(suite.web.t, 'REVOK', 'Dermatology');
+    const token = await createKiosk(suite.web.t, [dep.id]);
     const { page, problems } = await kiosk();
 
-    await page.goto(`${web.base}/kiosk#pair=${token}`);
+    await page.goto(`${suite.web.base}/kiosk#pair=${token}`);
     await visible(page, 'button', 'Get my ticket');
-    await revokeKiosk(web.t, token);
+    await revokeKiosk(suite.web.t, token);
     await page.getByRole('button', { name: 'Get my ticket', exact: true }).click();
 
     await visible(page, 'button', 'Pair this screen');
     expect(await page.getByRole('alert').textContent()).toContain('revoked by an administrator');
-    expect(await visitsOf(web, dep.id)).toHaveLength(0);
+    expect(await visitsOf(suite.web, dep.id)).toHaveLength(0);
     await page.reload();
     await visible(page, 'button', 'Pair this screen'); // the token is gone from the device
     expect(problems).toEqual([]);

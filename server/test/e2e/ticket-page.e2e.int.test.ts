@@ -1,50 +1,25 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bearer, checkIn, createDepartment, createKiosk } from '../support/app.js';
-import {
-  expectAccessible,
-  launchBrowser,
-  newDevice,
-  screenshot,
-  startWebApp,
-  viewports,
-  type WebApp,
-} from './support/web.js';
+import { browserSuite, expectAccessible, screenshot, viewports } from './support/web.js';
 
 /**
  * The patient's ticket page (`/t/:publicToken`, docs/screens.md) on a 360 px phone, in Chromium,
  * against a real server on Postgres and Redis: the position changes live as others are
  * called, then the room alert appears when this patient is called.
  */
-let web: WebApp;
-let browser: Browser;
-const contexts: BrowserContext[] = [];
+const suite = browserSuite();
 const WAIT = { timeout: 8_000 };
 
-beforeAll(async () => {
-  [web, browser] = await Promise.all([startWebApp(), launchBrowser()]);
-});
-
-afterEach(async () => {
-  for (const c of contexts.splice(0)) await c.close();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await web?.close();
-});
-
 const phone = async (lang?: 'fr') => {
-  const device = await newDevice(browser, viewports.phone, lang ? { locale: 'fr-FR' } : {});
-  contexts.push(device.context);
+  const device = await suite.device(viewports.phone, lang ? { locale: 'fr-FR' } : {});
   return device;
 };
 
 const callNext = async (depId: string, roomId: string) => {
-  const res = await web.t.app.inject({
+  const res = await suite.web.t.app.inject({
     method: 'POST',
     url: `/api/v1/departments/${depId}/call-next`,
-    headers: bearer(await web.t.adminToken()),
+    headers: bearer(await suite.web.t.adminToken()),
     payload: { roomId },
   });
   expect(res.statusCode).toBe(200);
@@ -52,14 +27,17 @@ const callNext = async (depId: string, roomId: string) => {
 
 describe('the ticket page', () => {
   it('shows the position changing live as others are called, then the room when called', async () => {
-    const dep = await createDepartment(web.t, 'TPAGE', { rooms: ['Room 3'] });
-    const kiosk = await createKiosk(web.t, [dep.id]);
-    const others = [await checkIn(web.t, kiosk, dep.id), await checkIn(web.t, kiosk, dep.id)];
-    const mine = await checkIn(web.t, kiosk, dep.id, { displayName: 'Ama Owusu' });
+    const dep = await createDepartment(suite.web.t, 'TPAGE', { rooms: ['Room 3'] });
+    const kiosk = await createKiosk(suite.web.t, [dep.id]);
+    const others = [
+      await checkIn(suite.web.t, kiosk, dep.id),
+      await checkIn(suite.web.t, kiosk, dep.id),
+    ];
+    const mine = await checkIn(suite.web.t, kiosk, dep.id, { displayName: 'Ama Owusu' });
     const { page, problems } = await phone();
     const publicToken = (mine as unknown as { publicToken: string }).publicToken;
 
-    await page.goto(`${web.base}/t/${publicToken}`);
+    await page.goto(`${suite.web.base}/t/${publicToken}`);
     await expect
       .poll(() => page.getByRole('heading', { level: 1 }).textContent(), WAIT)
       .toContain(mine.ticket);
@@ -86,13 +64,13 @@ describe('the ticket page', () => {
   });
 
   it('speaks French with ?lang=fr, and says plainly when a ticket does not exist', async () => {
-    const dep = await createDepartment(web.t, 'TPFR', { rooms: ['Salle 2'] });
-    const kiosk = await createKiosk(web.t, [dep.id]);
-    const visit = await checkIn(web.t, kiosk, dep.id);
+    const dep = await createDepartment(suite.web.t, 'TPFR', { rooms: ['Salle 2'] });
+    const kiosk = await createKiosk(suite.web.t, [dep.id]);
+    const visit = await checkIn(suite.web.t, kiosk, dep.id);
     const { page, problems } = await phone('fr');
     const publicToken = (visit as unknown as { publicToken: string }).publicToken;
 
-    await page.goto(`${web.base}/t/${publicToken}?lang=fr`);
+    await page.goto(`${suite.web.base}/t/${publicToken}?lang=fr`);
     await expect.poll(() => page.getByText('Position').count(), WAIT).toBe(1);
     await expect.poll(() => page.getByText('Attente estimée').count(), WAIT).toBe(1);
     expect(await page.getAttribute('html', 'lang')).toBe('fr');
@@ -105,7 +83,7 @@ describe('the ticket page', () => {
       .toBe('Présentez-vous en Salle 2 maintenant');
     await screenshot(page, 'ticket-called-fr');
 
-    await page.goto(`${web.base}/t/${'x'.repeat(27)}`);
+    await page.goto(`${suite.web.base}/t/${'x'.repeat(27)}`);
     await expect.poll(() => page.getByRole('alert').textContent(), WAIT).toContain('introuvable');
     expect(problems).toEqual([]);
   });

@@ -2,13 +2,12 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshPostgres, type TestDatabase } from '../support/postgres.js';
 import {
-  freePort,
+  startServer,
   login,
   postJson,
   PROCESS_JWT_SECRET,
   runTs,
   STRONG_PASSWORD,
-  waitForReady,
   type Spawned,
 } from '../support/process.js';
 import { connectSse, eventFrames, type SseConnection } from '../support/sse-client.js';
@@ -34,20 +33,15 @@ let B = '';
 let token = '';
 let redis: Redis;
 
-const startServer = async (): Promise<string> => {
-  const port = await freePort();
-  const server = runTs('src/main.ts', [], {
+const startInstance = async (): Promise<string> => {
+  const { server, base } = await startServer({
     DATABASE_URL: db.url,
     REDIS_URL: redisUrl,
     JWT_SECRET: PROCESS_JWT_SECRET,
     LOG_LEVEL: 'warn',
     NODE_ENV: 'test',
-    PORT: String(port),
-    HOST: '127.0.0.1',
   });
   servers.push(server);
-  const base = `http://127.0.0.1:${port}`;
-  await waitForReady(base, server);
   return base;
 };
 
@@ -63,7 +57,7 @@ beforeAll(async () => {
     },
   );
   expect(await admin.exited, admin.output()).toBe(0);
-  [A, B] = await Promise.all([startServer(), startServer()]);
+  [A, B] = await Promise.all([startInstance(), startInstance()]);
   token = await login(A, 'admin');
 }, 120_000);
 
@@ -152,7 +146,7 @@ describe('two instances, one service', () => {
 
   it('SIGTERM with open streams: the streams end and the process exits 0 within 10 s', async () => {
     const dep = await department('XT');
-    const base = await startServer();
+    const base = await startInstance();
     const server = servers[servers.length - 1] as Spawned;
     const streams = await Promise.all(
       [1, 2, 3].map(() =>

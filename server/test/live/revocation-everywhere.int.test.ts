@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshPostgres, type TestDatabase } from '../support/postgres.js';
 import {
-  freePort,
+  startServer,
   PROCESS_JWT_SECRET,
   runTs,
   STRONG_PASSWORD,
-  waitForReady,
   type Spawned,
 } from '../support/process.js';
 import { connectSse, type SseConnection } from '../support/sse-client.js';
@@ -26,20 +25,15 @@ let B = '';
 let admin = '';
 const opened: SseConnection[] = [];
 
-const startServer = async (): Promise<string> => {
-  const port = await freePort();
-  const server = runTs('src/main.ts', [], {
+const startInstance = async (): Promise<string> => {
+  const { server, base } = await startServer({
     DATABASE_URL: db.url,
     REDIS_URL: redisUrl,
     JWT_SECRET: PROCESS_JWT_SECRET,
     LOG_LEVEL: 'warn',
     NODE_ENV: 'test',
-    PORT: String(port),
-    HOST: '127.0.0.1',
   });
   servers.push(server);
-  const base = `http://127.0.0.1:${port}`;
-  await waitForReady(base, server);
   return base;
 };
 
@@ -199,7 +193,7 @@ beforeAll(async () => {
     },
   );
   expect(await created.exited, created.output()).toBe(0);
-  [A, B] = await Promise.all([startServer(), startServer()]);
+  [A, B] = await Promise.all([startInstance(), startInstance()]);
   admin = (await login(A, 'admin')).token;
 }, 120_000);
 

@@ -1,12 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshPostgres, type TestDatabase } from '../support/postgres.js';
-import {
-  freePort,
-  PROCESS_JWT_SECRET,
-  runTs,
-  waitForReady,
-  type Spawned,
-} from '../support/process.js';
+import { startServer, PROCESS_JWT_SECRET, type Spawned } from '../support/process.js';
 import { shellQuote, startSession } from '../support/terminal.js';
 
 /**
@@ -60,17 +54,13 @@ describe('npm run admin:create -- --password … (issue 13)', () => {
     }
     for (const r of results) expect(r.code, r.output).toBe(0);
 
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    server = runTs('src/main.ts', [], {
+    let base: string;
+    ({ server, base } = await startServer({
       DATABASE_URL: db.url,
       JWT_SECRET: PROCESS_JWT_SECRET,
       NODE_ENV: 'test',
       LOG_LEVEL: 'warn',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-    });
-    await waitForReady(base, server);
+    }));
     for (const [i, password] of strong.entries()) {
       const res = await fetch(`${base}/api/v1/auth/login`, {
         method: 'POST',

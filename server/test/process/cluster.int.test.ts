@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshPostgres, type TestDatabase } from '../support/postgres.js';
 import {
-  freePort,
+  startServer,
   login,
   postJson,
   PROCESS_JWT_SECRET,
@@ -69,17 +69,9 @@ const until = async <T>(read: () => T, ok: (v: T) => boolean, ms = 20_000): Prom
 };
 
 const start = async (env: NodeJS.ProcessEnv): Promise<{ server: Spawned; base: string }> => {
-  const port = await freePort();
-  const server = runTs('src/main.ts', [], {
-    ...baseEnv(),
-    ...env,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-  });
-  servers.push(server);
-  const base = `http://127.0.0.1:${port}`;
-  await waitForReady(base, server);
-  return { server, base };
+  const started = await startServer({ ...baseEnv(), ...env });
+  servers.push(started.server);
+  return started;
 };
 
 describe('WEB_CONCURRENCY', () => {

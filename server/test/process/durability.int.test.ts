@@ -2,13 +2,12 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshPostgres, type TestDatabase } from '../support/postgres.js';
 import {
-  freePort,
+  startServer,
   login,
   postJson,
   PROCESS_JWT_SECRET,
   runTs,
   STRONG_PASSWORD,
-  waitForReady,
   type Spawned,
 } from '../support/process.js';
 
@@ -44,10 +43,8 @@ describe('kill -9 loses nothing acknowledged', () => {
     );
     expect(await admin.exited).toBe(0);
 
-    const port = await freePort();
-    const base = `http://127.0.0.1:${port}`;
-    server = runTs('src/main.ts', [], { ...env, PORT: String(port), HOST: '127.0.0.1' });
-    await waitForReady(base, server);
+    let base: string;
+    ({ server, base } = await startServer(env));
     const token = await login(base, 'admin');
     const dep = await postJson(base, '/api/v1/admin/departments', token, {
       code: 'KILL',

@@ -3,13 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  startServer,
   freePort,
   login,
   postJson,
   PROCESS_JWT_SECRET,
   runTs,
   STRONG_PASSWORD,
-  waitForReady,
   type Spawned,
 } from '../support/process.js';
 
@@ -33,12 +33,9 @@ afterAll(() => {
 });
 
 const start = async (): Promise<{ base: string; server: Spawned }> => {
-  const port = await freePort();
-  const server = runTs('src/main.ts', [], { ...env, PORT: String(port), HOST: '127.0.0.1' });
-  running.push(server);
-  const base = `http://127.0.0.1:${port}`;
-  await waitForReady(base, server, 90_000);
-  return { base, server };
+  const started = await startServer(env, 90_000);
+  running.push(started.server);
+  return started;
 };
 
 describe('embedded mode (PGlite)', () => {

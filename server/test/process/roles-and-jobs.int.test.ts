@@ -3,13 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceDayOf } from '../../src/domain/ticket.js';
 import { freshPostgres, withAdminClient, type TestDatabase } from '../support/postgres.js';
-import {
-  freePort,
-  PROCESS_JWT_SECRET,
-  runTs,
-  waitForReady,
-  type Spawned,
-} from '../support/process.js';
+import { startServer, PROCESS_JWT_SECRET, type Spawned } from '../support/process.js';
 
 /**
  * Real server processes as deployed (issue 10): started with the owner's URL for migrations
@@ -30,8 +24,7 @@ const servers: Spawned[] = [];
 const leftOver = randomUUID();
 
 const start = async (): Promise<{ base: string; server: Spawned }> => {
-  const port = await freePort();
-  const server = runTs('src/main.ts', [], {
+  const started = await startServer({
     DATABASE_URL: appUrl,
     DATABASE_MIGRATION_URL: db.url,
     REDIS_URL: redisUrl,
@@ -39,13 +32,9 @@ const start = async (): Promise<{ base: string; server: Spawned }> => {
     METRICS_TOKEN,
     LOG_LEVEL: 'warn',
     NODE_ENV: 'test',
-    PORT: String(port),
-    HOST: '127.0.0.1',
   });
-  servers.push(server);
-  const base = `http://127.0.0.1:${port}`;
-  await waitForReady(base, server);
-  return { base, server };
+  servers.push(started.server);
+  return started;
 };
 
 /** Waits (bounded) until `check` holds; the assertion is on the state, not on the time. */

@@ -69,6 +69,26 @@ export const waitForReady = async (
   throw new Error(`server not ready after ${timeoutMs} ms:\n${spawned.output()}`);
 };
 
+/**
+ * `src/main.ts` as its own process on a free port of 127.0.0.1, ready (`/health/ready` 200)
+ * when this resolves. The caller stops it (`child.kill`) — keep `server` for that.
+ */
+export const startServer = async (
+  env: NodeJS.ProcessEnv,
+  readyTimeoutMs?: number,
+): Promise<{ server: Spawned; base: string }> => {
+  const port = await freePort();
+  const server = runTs('src/main.ts', [], { ...env, PORT: String(port), HOST: '127.0.0.1' });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitForReady(base, server, readyTimeoutMs);
+  } catch (err) {
+    server.child.kill('SIGKILL');
+    throw err;
+  }
+  return { server, base };
+};
+
 export const STRONG_PASSWORD = 'Process-Test-Pa55!';
 export const PROCESS_JWT_SECRET = 'process-test-jwt-key-0123456789abcdefghijk';
 

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { serverDir } from '../../support/process.js';
 import { listen, startTestApp, testConfig, type TestApp } from '../../support/app.js';
 import { freshPostgres, type TestDatabase } from '../../support/postgres.js';
@@ -118,3 +118,50 @@ export const viewports = {
   kioskLandscape: { width: 1920, height: 1080 },
   tv: { width: 1920, height: 1080 },
 } as const;
+
+/**
+ * A test file's server and Chromium: started once before its tests, closed after them; a
+ * device opened with `device()` is closed after its own test. `web` and `browser` exist
+ * from the first hook on: read them inside tests and hooks, not at module level.
+ */
+export const browserSuite = (env: NodeJS.ProcessEnv = {}) => {
+  let web: WebApp | undefined;
+  let browser: Browser | undefined;
+  const open: BrowserContext[] = [];
+  beforeAll(async () => {
+    [web, browser] = await Promise.all([startWebApp(env), launchBrowser()]);
+  });
+  afterEach(async () => {
+    for (const c of open.splice(0)) await c.close();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await web?.close();
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined)
+      throw new Error(`${what} is not started yet: use it in a test or hook`);
+    return value;
+  };
+  return {
+    get web(): WebApp {
+      return started(web, 'The server');
+    },
+    get browser(): Browser {
+      return started(browser, 'Chromium');
+    },
+    /** Closes `context` after the current test. */
+    closeAfterTest: (context: BrowserContext): void => {
+      open.push(context);
+    },
+    /** A new browser context and page (`newDevice`), closed after the current test. */
+    device: async (
+      viewport: { width: number; height: number },
+      options: { locale?: string } = {},
+    ): ReturnType<typeof newDevice> => {
+      const device = await newDevice(started(browser, 'Chromium'), viewport, options);
+      open.push(device.context);
+      return device;
+    },
+  };
+};
