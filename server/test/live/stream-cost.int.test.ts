@@ -1,16 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCountingProxy } from '../../../bench/lib/pg-proxy.js';
-import { openPostgres } from '../../src/infrastructure/postgres/pg-database.js';
-import {
-  bearer,
-  checkIn,
-  createDepartment,
-  listen,
-  startTestApp,
-  testConfig,
-  type TestApp,
-} from '../support/app.js';
-import { freshPostgres, type TestDatabase } from '../support/postgres.js';
+import { bearer, checkIn, createDepartment, type TestApp } from '../support/app.js';
+import { startCountedApp, type CountedApp } from '../support/counted-app.js';
 import { connectSse, eventFrames } from '../support/sse-client.js';
 
 /**
@@ -20,29 +10,19 @@ import { connectSse, eventFrames } from '../support/sse-client.js';
  */
 const redisUrl = process.env.TEST_REDIS_URL ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const ORIGIN = 'https://screens.clinic.example';
-let db: TestDatabase;
-let proxy: Awaited<ReturnType<typeof startCountingProxy>>;
+let app: CountedApp;
+let proxy: CountedApp['proxy'];
 let t: TestApp;
 let base: string;
 let admin: string;
 
 beforeAll(async () => {
-  db = await freshPostgres();
-  const target = new URL(db.url);
-  proxy = await startCountingProxy({ host: target.hostname, port: Number(target.port) });
-  target.port = String(proxy.port);
-  const handle = openPostgres({ connectionString: target.toString(), poolSize: 4 });
-  t = await startTestApp(handle, {
-    config: testConfig({ REDIS_URL: redisUrl, CORS_ORIGINS: ORIGIN }),
-  });
-  base = await listen(t.app);
-  admin = await t.adminToken();
+  app = await startCountedApp({ REDIS_URL: redisUrl, CORS_ORIGINS: ORIGIN });
+  ({ proxy, t, base, admin } = app);
 });
 
 afterAll(async () => {
-  await t.close();
-  await proxy.close();
-  await db.drop();
+  await app?.close();
 });
 
 const statements = (): string[] =>
