@@ -93,6 +93,8 @@ export const makeCheckIn = ({
     // Scope first, from the credential itself; only a refusal needs the department, to
     // tell "unknown" (404) from "not yours" (403).
     if (!coversDepartment(actor, body.departmentId)) {
+      // Nothing is in flight any more: a retry with this key gets this refusal, not 409.
+      await idempotencyGuard.release(claim, guard.owner);
       const department = await tx.autocommit(({ departments }) =>
         departments.findById(body.departmentId),
       );

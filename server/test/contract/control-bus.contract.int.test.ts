@@ -121,8 +121,11 @@ describe('control bus across instances (Redis)', () => {
     const onC: ControlMessage[] = [];
     const sent = messages();
     const later = another();
-    b.onControl((m) => ours([...sent, later], m) && onB.push(m));
-    c.onControl((m) => ours([...sent, later], m) && onC.push(m));
+    // Everything B and C are handed, unfiltered: what other suites on this Redis announce
+    // is of a known kind; a foreign or malformed message must never get through.
+    const handed: unknown[] = [];
+    b.onControl((m) => handed.push(m) && ours([...sent, later], m) && onB.push(m));
+    c.onControl((m) => handed.push(m) && ours([...sent, later], m) && onC.push(m));
     const noise = redis();
     for (const bus of [b, c]) await untilListening(bus, (m) => sendFromElsewhere(noise, m));
     await noise.publish(
@@ -136,5 +139,13 @@ describe('control bus across instances (Redis)', () => {
     await until(() => ours(onB, later) && ours(onC, later));
     expect(onB).toEqual([...sent, later]);
     expect(onC).toEqual([...sent, later]);
+    const known = new Set([
+      'session_revoked',
+      'user_sessions_revoked',
+      'user_changed',
+      'device_changed',
+      'department_changed',
+    ]);
+    expect(handed.filter((m) => !known.has((m as { kind?: string }).kind ?? ''))).toEqual([]);
   });
 });

@@ -87,6 +87,32 @@ const busContract = (name: string, make: () => EventPublisher & EventBus) =>
 busContract('in-process', () => makeInProcessBus());
 busContract('redis', () => makeRedisBus({ publisher: redis(), subscriber: redis() }));
 
+describe('EventBus (Redis): a SUBSCRIBE that fails', () => {
+  it('is not remembered: the next subscriber of the department subscribes and hears events', async () => {
+    const subscriber = redis();
+    const bus = makeRedisBus({ publisher: redis(), subscriber });
+    const real = subscriber.subscribe.bind(subscriber);
+    let failNext = true;
+    // A Redis blip on the department's SUBSCRIBE, once (the bus's own control channel
+    // subscription was already sent when it was made).
+    subscriber.subscribe = ((...args: Parameters<typeof real>) => {
+      if (failNext) {
+        failNext = false;
+        return Promise.reject(new Error('connection reset'));
+      }
+      return real(...args);
+    }) as typeof subscriber.subscribe;
+    const dep = randomUUID();
+    await expect(bus.subscribe(dep, () => {})).rejects.toThrow('connection reset');
+
+    const got: VisitEvent[] = [];
+    await bus.subscribe(dep, (e) => got.push(e));
+    bus.publish([event(dep, 1)]);
+    await until(() => got.length === 1, 10_000);
+    expect(got[0]?.eventId).toBe(1);
+  });
+});
+
 const ticketContract = (name: string, make: () => StreamTicketStore) =>
   describe(`StreamTicketStore contract: ${name}`, () => {
     const actor: Actor = {

@@ -33,6 +33,8 @@ export const makeRedisBus = ({
   logger?: Logger;
 }): EventPublisher & EventBus & ControlPublisher & ControlBus => {
   const listeners = new Map<string, Set<Listener>>();
+  /** Department SUBSCRIBEs sent and not yet confirmed. */
+  const subscribing = new Map<string, Promise<void>>();
   const reconnectListeners: (() => void)[] = [];
   const controlListeners: ((m: ControlMessage) => void)[] = [];
   /** This instance, so it skips its own control messages (it applied them when sending). */
@@ -90,9 +92,27 @@ export const makeRedisBus = ({
     subscribe: async (departmentId, onEvent) => {
       let set = listeners.get(departmentId);
       if (set === undefined) {
-        set = new Set();
-        listeners.set(departmentId, set);
-        await subscriber.subscribe(redisKeys.departmentChannel(departmentId));
+        const fresh = new Set<Listener>();
+        set = fresh;
+        listeners.set(departmentId, fresh);
+        const pending = subscriber
+          .subscribe(redisKeys.departmentChannel(departmentId))
+          .then(() => undefined)
+          .catch((err: unknown) => {
+            // Forget the department, or the next subscriber would find it and skip the
+            // SUBSCRIBE that never happened: its channel would stay silent.
+            if (listeners.get(departmentId) === fresh && fresh.size === 0) {
+              listeners.delete(departmentId);
+            }
+            throw err;
+          })
+          .finally(() => {
+            if (subscribing.get(departmentId) === pending) subscribing.delete(departmentId);
+          });
+        subscribing.set(departmentId, pending);
+        await pending;
+      } else {
+        await subscribing.get(departmentId); // a SUBSCRIBE still on its way counts as done only once it is
       }
       set.add(onEvent);
       const mine = set;
