@@ -23,7 +23,7 @@ afterAll(() => {
   for (const c of connections) c.disconnect();
 });
 
-const until = async (check: () => boolean, timeoutMs = 3_000): Promise<void> => {
+const until = async (check: () => boolean, timeoutMs = 15_000): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > deadline) throw new Error('timed out');
@@ -63,7 +63,7 @@ const untilListening = async (bus: ControlBus, send: (m: ControlMessage) => Prom
   bus.onControl((m) => {
     heard ||= ours([probe], m);
   });
-  const deadline = Date.now() + 3_000;
+  const deadline = Date.now() + 15_000; // a deadline, not a wait: a slow machine gets there
   while (!heard) {
     if (Date.now() > deadline) throw new Error('the control subscription never came up');
     await send(probe);

@@ -80,7 +80,8 @@ const caughtUp = async (
   feeds: { enqueue: (c: Channel, w: () => Promise<void>) => Promise<void> },
 ) => {
   const head = await headOf(ch.departmentId);
-  for (let i = 0; i < 200; i += 1) {
+  // Bounded (~10 s of polling), so a slow machine still gets there; the checks follow.
+  for (let i = 0; i < 2_000; i += 1) {
     await feeds.enqueue(ch, async () => {});
     if (ch.view.exact() && ch.view.get()?.lastEventId === head) break;
     await new Promise((r) => setTimeout(r, 5));
